@@ -1,0 +1,48 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+
+.PHONY: run setup test lint format bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## setup: install, migrate the database, deploy bpmn/ and forms/, create demo users
+setup: $(VENV)/.installed
+	$(FLASK) db upgrade
+	$(FLASK) deploy bpmn forms
+	$(FLASK) users demo
+
+## run: setup, then serve the API with gunicorn on http://$(HOST):$(PORT)
+run: setup
+	@echo "API on http://$(HOST):$(PORT)/api/v1  (docs: http://$(HOST):$(PORT)/api/docs)"
+	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+
+## test: lint, check import layers, run the whole suite
+test: $(VENV)/.installed lint
+	$(BIN)/pytest -q
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+format: $(VENV)/.installed
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+## bench: print performance figures (not a test)
+bench: $(VENV)/.installed
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

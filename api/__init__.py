@@ -1,0 +1,52 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask
+from flask_migrate import Migrate
+
+from workflows.config import EngineConfig
+from workflows.database import configure_engine, db
+
+from . import auth, cli, errors, health, settings
+from .definitions.routes import blp as definitions_blp
+from .deployments.routes import blp as deployments_blp
+from .instances.routes import blp as instances_blp
+from .messages.routes import blp as messages_blp
+from .smorest import Api
+from .tasks.routes import blp as tasks_blp
+
+MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(settings.Settings)
+    app.config.update(settings.from_environment(app.instance_path))
+    app.config.update(overrides or {})
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    Migrate(app, db, directory=MIGRATIONS)
+    app.extensions["engine_config"] = app.config.get("ENGINE_CONFIG") or _engine_config(app.config)
+
+    api = Api(app)
+    for blueprint in (deployments_blp, definitions_blp, instances_blp, tasks_blp, messages_blp):
+        api.register_blueprint(blueprint)
+    app.register_blueprint(health.blp)
+    app.register_blueprint(health.docs_assets)
+    auth.init_app(app, api)
+    errors.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+def _engine_config(config) -> EngineConfig:
+    return EngineConfig(
+        max_task_depth=config["BPM_MAX_TASK_DEPTH"],
+        certificate_region_code=config["BPM_CERTIFICATE_REGION_CODE"],
+    )

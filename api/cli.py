@@ -1,0 +1,74 @@
+"""Command-line entry points: ``flask --app wsgi users|deploy ...``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from workflows.deployments import deploy_definitions
+from workflows.errors import EngineError
+from workflows.users import Actor, create_user_token
+
+DEMO_USERS = {
+    "clerk1": ["clerk"],
+    "applicant1": ["applicant"],
+    "reviewer1": ["review_center"],
+    "approver1": ["approver"],
+    "expert1": ["reviewer", "team_leader"],
+    "inspector1": ["inspector"],
+    "officer1": ["case_officer"],
+    "head1": ["bureau_head"],
+    "partner1": ["partner_dept"],
+    "supervisor1": ["supervisor"],
+    "designer1": ["designer"],
+    "admin1": ["admin"],
+}
+SETUP_ACTOR = Actor("setup", frozenset({"designer"}), kind="system")
+
+users = click.Group("users", help="Manage staff users and their API tokens.")
+
+
+@users.command("create")
+@click.argument("name")
+@click.option("--group", "groups", multiple=True, help="Group to add the user to (repeatable).")
+def create_user(name, groups):
+    """Create NAME (or add groups to it) and print a new API token."""
+    click.echo(_or_exit(lambda: create_user_token(name, list(groups))))
+
+
+@users.command("demo")
+def demo_users():
+    """Create one demo user per group and print their tokens."""
+    click.echo("Demo users (send as 'Authorization: Bearer <token>'):")
+    for name, groups in DEMO_USERS.items():
+        token = _or_exit(lambda n=name, g=groups: create_user_token(n, g))
+        click.echo(f"  {name:<12} {','.join(groups):<22} {token}")
+
+
+@click.command("deploy")
+@click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def deploy(paths):
+    """Deploy every .bpmn/.dmn file and form under PATHS (e.g. bpmn forms)."""
+    files = []
+    for root in paths:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".bpmn", ".dmn", ".json"):
+                files.append((path.relative_to(root).as_posix(), path.read_bytes()))
+    config = current_app.extensions["engine_config"]
+    for process in _or_exit(lambda: deploy_definitions(config, SETUP_ACTOR, files)):
+        state = "new version" if process.changed else "unchanged"
+        click.echo(f"{process.key} v{process.version} ({state})")
+
+
+def _or_exit(action):
+    try:
+        return action()
+    except EngineError as exc:
+        raise click.ClickException(exc.detail) from exc
+
+
+def init_app(app) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(deploy)

@@ -1,0 +1,28 @@
+from flask import Response
+
+from workflows.deployments import get_definition, list_definitions
+
+from ..smorest import Blueprint
+from .schemas import DefinitionQueryArgsSchema, DefinitionSchema, XmlQueryArgsSchema
+
+blp = Blueprint(
+    "definitions", __name__, url_prefix="/api/v1/process-definitions", description="Process definitions"
+)
+
+
+@blp.route("")
+@blp.arguments(DefinitionQueryArgsSchema, location="query")
+@blp.response(200, DefinitionSchema(many=True))
+def list_all(args):
+    """List the latest version of each process (or every version with all_versions)."""
+    return list_definitions(args.get("key"), args["all_versions"])
+
+
+@blp.route("/<key>/xml")
+@blp.arguments(XmlQueryArgsSchema, location="query")
+@blp.response(200, content_type="application/xml")
+@blp.problems(404)
+def xml(args, key):
+    """The BPMN XML of a version (the latest by default)."""
+    definition = get_definition(key, args.get("version"))
+    return Response(definition.bpmn_xml, mimetype="application/xml")

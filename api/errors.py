@@ -1,0 +1,110 @@
+"""The one place that maps errors to HTTP statuses and RFC 9457 problem documents."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import marshmallow as ma
+from flask import Response, json, request
+from werkzeug.exceptions import HTTPException
+
+from workflows.errors import Conflict, EngineError, InvalidInput, NotFound, NotPermitted, Unauthenticated
+
+log = logging.getLogger(__name__)
+PROBLEM_JSON = "application/problem+json"
+_STATUS = {NotFound: 404, Conflict: 409, NotPermitted: 403, Unauthenticated: 401, InvalidInput: 422}
+DESCRIPTIONS = {
+    400: "Malformed request",
+    401: "Missing or invalid credentials",
+    403: "Not permitted",
+    404: "Not found",
+    409: "Conflict with the current state",
+    422: "Invalid input",
+}
+
+
+class FieldErrorSchema(ma.Schema):
+    pointer = ma.fields.String(metadata={"description": "JSON pointer to the invalid value"})
+    detail = ma.fields.String()
+
+
+class ProblemSchema(ma.Schema):
+    type = ma.fields.String()
+    title = ma.fields.String()
+    status = ma.fields.Integer()
+    detail = ma.fields.String()
+    instance = ma.fields.String()
+    errors = ma.fields.List(ma.fields.Nested(FieldErrorSchema))
+    file = ma.fields.String(metadata={"description": "deployment file at fault"})
+    element = ma.fields.String(metadata={"description": "BPMN element id at fault"})
+
+
+def problem(status: int, title: str, detail: str | None = None, headers=None, **extra) -> Response:
+    body = {"type": "about:blank", "title": title, "status": status, "instance": request.path}
+    if detail:
+        body["detail"] = detail
+    body.update({k: v for k, v in extra.items() if v is not None})
+    response = Response(json.dumps(body, ensure_ascii=False), status, mimetype=PROBLEM_JSON)
+    response.headers.update(headers or {})
+    return response
+
+
+def engine_error_problem(error: EngineError) -> Response:
+    status = next(code for cls, code in _STATUS.items() if isinstance(error, cls))
+    extra = dict(error.extra)
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    if isinstance(error, InvalidInput):
+        extra["errors"] = [{"pointer": e.pointer, "detail": e.message} for e in error.errors] or None
+        extra.update(file=error.file, element=error.element)
+    return problem(status, error.title, error.detail, headers=headers, **extra)
+
+
+def http_exception_problem(error: HTTPException) -> Response:
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages") or data.get("errors")
+    errors = _flatten(messages) if isinstance(messages, dict) else None
+    detail = data.get("message") or error.description
+    if errors:
+        detail = "The request is invalid: " + ", ".join(e["pointer"] or "(body)" for e in errors)
+    return problem(error.code or 500, error.name, detail, headers=data.get("headers"), errors=errors)
+
+
+_LOCATIONS = ("json", "query", "headers", "files", "form", "view_args")
+
+
+def _flatten(messages: dict) -> list[dict]:
+    """webargs' nested ``{location: {field: [messages]}}`` as pointer/detail pairs."""
+    flat = []
+    for location, fields in messages.items():
+        if location in _LOCATIONS and isinstance(fields, dict):
+            _walk(fields, "", flat)
+        else:
+            _walk({location: fields}, "", flat)
+    return flat
+
+
+def _walk(value, pointer: str, flat: list) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            _walk(inner, f"{pointer}/{key}", flat)
+    else:
+        for message in value if isinstance(value, list) else [value]:
+            flat.append({"pointer": pointer, "detail": str(message)})
+
+
+def unexpected_problem(error: Exception) -> Response:
+    request_id = uuid.uuid4().hex
+    log.exception("unhandled error, request id %s", request_id)
+    return problem(500, "Internal Server Error", "An unexpected error occurred.", request_id=request_id)
+
+
+def init_app(app) -> None:
+    app.register_error_handler(EngineError, engine_error_problem)
+    app.register_error_handler(Exception, _any_error)
+
+
+def _any_error(error: Exception) -> Response:
+    if isinstance(error, HTTPException):
+        return http_exception_problem(error)
+    return unexpected_problem(error)

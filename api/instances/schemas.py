@@ -1,0 +1,69 @@
+import marshmallow as ma
+
+from ..smorest import Schema
+from ..tasks.schemas import TaskSchema
+
+
+class InstanceErrorSchema(Schema):
+    element_id = ma.fields.String(allow_none=True)
+    element_name = ma.fields.String(allow_none=True)
+    task_id = ma.fields.String(allow_none=True)
+    message = ma.fields.String()
+    line = ma.fields.Integer(allow_none=True)
+    at = ma.fields.String()
+
+
+class InstanceSchema(Schema):
+    id = ma.fields.String()
+    process_key = ma.fields.String()
+    business_key = ma.fields.String(allow_none=True)
+    status = ma.fields.String(metadata={"description": "running | completed | cancelled | suspended | error"})
+    definition_id = ma.fields.Integer()
+    definition_version = ma.fields.Integer()
+    variables = ma.fields.Dict()
+    error = ma.fields.Nested(InstanceErrorSchema, allow_none=True)
+    started_at = ma.fields.DateTime()
+    started_by = ma.fields.String()
+    ended_at = ma.fields.DateTime(allow_none=True)
+    active_tasks = ma.fields.List(ma.fields.Nested(TaskSchema))
+
+
+class InstanceStartSchema(Schema):
+    business_key = ma.fields.String(allow_none=True, validate=ma.validate.Length(min=1, max=255))
+    variables = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+    version = ma.fields.Integer(validate=ma.validate.Range(min=1))
+
+
+class IdempotencyHeaderSchema(Schema):
+    class Meta:
+        unknown = ma.EXCLUDE
+
+    idempotency_key = ma.fields.String(
+        data_key="Idempotency-Key", validate=ma.validate.Length(min=1, max=255)
+    )
+
+
+class InstanceQueryArgsSchema(Schema):
+    process_key = ma.fields.String()
+    business_key = ma.fields.String()
+    status = ma.fields.String(
+        validate=ma.validate.OneOf(["running", "completed", "cancelled", "suspended", "error"])
+    )
+
+
+class CancelSchema(Schema):
+    reason = ma.fields.String(allow_none=True)
+
+
+class RetrySchema(Schema):
+    variables = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+
+
+class AuditEventSchema(Schema):
+    id = ma.fields.Integer()
+    at = ma.fields.DateTime()
+    actor = ma.fields.String()
+    action = ma.fields.String()
+    instance_id = ma.fields.String(allow_none=True)
+    task_id = ma.fields.String(allow_none=True)
+    details = ma.fields.Dict()

@@ -1,0 +1,38 @@
+"""Every configuration key with its default; environment variables override them."""
+
+from __future__ import annotations
+
+import os
+
+
+class Settings:
+    # Database: SQLite file in the instance folder unless DATABASE_URL is set.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # OpenAPI document and the browsable page (assets served locally, no CDN).
+    API_TITLE = "Market Regulation BPM"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.1.0"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "v1/openapi.json"
+    OPENAPI_SWAGGER_UI_PATH = "docs"
+    OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
+    # Largest accepted upload (deployments), in bytes.
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Engine: deepest task-tree level before a case is stopped as a runaway loop.
+    BPM_MAX_TASK_DEPTH = 900
+    # Region code in issued certificate numbers (12 = Tianjin).
+    BPM_CERTIFICATE_REGION_CODE = "12"
+
+
+def from_environment(instance_path: str) -> dict:
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{os.path.join(instance_path, 'bpm.sqlite')}"
+    return {"SQLALCHEMY_DATABASE_URI": database_uri(url)}
+
+
+def database_uri(url: str) -> str:
+    """Accept plain ``postgresql://`` URLs and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

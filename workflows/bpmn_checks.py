@@ -1,0 +1,97 @@
+"""Checks a deployment must pass beyond XML schema validity.
+
+SpiffWorkflow accepts some diagrams that can only fail later, at run time, in
+front of a clerk. These checks refuse them at deployment, naming the file and
+the BPMN element at fault.
+"""
+
+from __future__ import annotations
+
+from .errors import InvalidInput
+from .parsing import NSMAP, ParsedProcess, user_task_specs
+from .sandbox import ScriptError, compile_expression, compile_script
+from .timers import _ISO_LITERAL
+
+
+def check_process(process: ParsedProcess, known_keys: set[str]) -> None:
+    _check_gateways(process)
+    _check_expressions(process)
+    _check_scripts(process)
+    _check_human_tasks(process)
+    _check_call_activities(process, known_keys)
+
+
+def _fail(process: ParsedProcess, element: str | None, detail: str) -> InvalidInput:
+    where = f" element '{element}'" if element else ""
+    return InvalidInput(f"{process.file}{where}: {detail}", file=process.file, element=element)
+
+
+def _check_gateways(process: ParsedProcess) -> None:
+    gateways = process.node.xpath(".//bpmn:exclusiveGateway | .//bpmn:inclusiveGateway", namespaces=NSMAP)
+    for gateway in gateways:
+        flows = process.node.xpath(
+            ".//bpmn:sequenceFlow[@sourceRef=$ref]", ref=gateway.get("id"), namespaces=NSMAP
+        )
+        if len(flows) < 2:
+            continue
+        for flow in flows:
+            has_condition = flow.xpath("./bpmn:conditionExpression", namespaces=NSMAP)
+            if not has_condition and flow.get("id") != gateway.get("default"):
+                raise _fail(
+                    process,
+                    flow.get("id"),
+                    f"the flow leaving gateway '{gateway.get('id')}' has neither a condition "
+                    "nor the default mark",
+                )
+
+
+def _check_expressions(process: ParsedProcess) -> None:
+    for condition in process.node.xpath(".//bpmn:conditionExpression", namespaces=NSMAP):
+        _compile(process, condition.getparent().get("id"), condition.text or "", compile_expression)
+    timer_values = (
+        ".//bpmn:timerEventDefinition/*"
+        "[self::bpmn:timeDate or self::bpmn:timeDuration or self::bpmn:timeCycle]"
+    )
+    for value in process.node.xpath(timer_values, namespaces=NSMAP):
+        text = (value.text or "").strip()
+        event = value.getparent().getparent()
+        if not text:
+            raise _fail(process, event.get("id"), "the timer has no value")
+        if not _ISO_LITERAL.match(text):
+            _compile(process, event.get("id"), text, compile_expression)
+
+
+def _check_scripts(process: ParsedProcess) -> None:
+    for task in process.node.xpath(".//bpmn:scriptTask", namespaces=NSMAP):
+        script = task.xpath("./bpmn:script", namespaces=NSMAP)
+        if not script or not (script[0].text or "").strip():
+            raise _fail(process, task.get("id"), "the script task has no script")
+        _compile(process, task.get("id"), script[0].text, compile_script)
+    extra = ".//bpmn:extensionElements/*[self::spiffworkflow:preScript or self::spiffworkflow:postScript]"
+    for script in process.node.xpath(extra, namespaces=NSMAP):
+        _compile(process, script.getparent().getparent().get("id"), script.text or "", compile_script)
+
+
+def _compile(process: ParsedProcess, element: str, source: str, compiler) -> None:
+    try:
+        compiler(source)
+    except (ScriptError, SyntaxError) as exc:
+        raise _fail(process, element, f"script or expression error: {exc}") from exc
+
+
+def _check_human_tasks(process: ParsedProcess) -> None:
+    for task_spec in user_task_specs(process):
+        if not task_spec.extensions["meta"]["candidate_groups"]:
+            raise _fail(
+                process,
+                task_spec.bpmn_id,
+                "the task has no candidate group: put it in a lane named after a group, "
+                "e.g. '窗口受理 (clerk)', or set candidateGroups",
+            )
+
+
+def _check_call_activities(process: ParsedProcess, known_keys: set[str]) -> None:
+    for activity in process.node.xpath(".//bpmn:callActivity", namespaces=NSMAP):
+        called = activity.get("calledElement")
+        if called not in known_keys:
+            raise _fail(process, activity.get("id"), f"calls unknown process '{called}'")

@@ -1,0 +1,244 @@
+"""Deploying BPMN, DMN and form files as new process definition versions."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from . import audit
+from .bpmn_checks import check_process
+from .database import UnitOfWork
+from .errors import InvalidInput, NotFound, NotPermitted
+from .forms import SCHEMA_SUFFIX, UI_SUFFIX, camunda_form_schema, form_hash, load_json_file
+from .models import Deployment, Form, ProcessDefinition
+from .parsing import ParsedProcess, parse_processes, user_task_specs
+from .runtime import latest_definition
+from .serialization import dump_specs
+from .users import DESIGNER_GROUP
+
+BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
+DMN_SUFFIXES = (".dmn",)
+
+
+@dataclass
+class DeployedProcess:
+    key: str
+    version: int
+    id: int
+    name: str | None
+    changed: bool
+
+
+def deploy_definitions(config, actor, files: list[tuple[str, bytes]]) -> list[DeployedProcess]:
+    """Parse and validate ``files`` and store a new version of every changed process.
+
+    Deploying unchanged content is idempotent: the process keeps its version.
+    """
+    if DESIGNER_GROUP not in actor.groups:
+        raise NotPermitted("only process designers may deploy")
+    bpmn, dmn, forms = _classify(files)
+    with UnitOfWork() as uow:
+        bpmn.update(_bpmn_for_forms_only(uow, bpmn, forms))
+        if not bpmn:
+            raise InvalidInput("the deployment holds no BPMN file (.bpmn)")
+        processes = parse_processes(bpmn, dmn)
+        _check_unique_keys(processes)
+        known = {p.key for p in processes} | set(uow.session.scalars(select(ProcessDefinition.key)))
+        for process in processes:
+            check_process(process, known)
+        deployment = Deployment(
+            deployed_at=config.clock.now(),
+            deployed_by=actor.name,
+            files=[{"name": n, "sha256": hashlib.sha256(c).hexdigest()} for n, c in files],
+        )
+        uow.session.add(deployment)
+        uow.flush()
+        results = [_store(config, uow, actor, deployment, p, dmn, forms) for p in processes]
+        uow.commit()
+    return results
+
+
+def _classify(files):
+    bpmn, dmn, forms = {}, {}, {}
+    if not files:
+        raise InvalidInput("no files were uploaded")
+    for name, content in files:
+        lower = name.lower()
+        if lower.endswith(BPMN_SUFFIXES):
+            bpmn[name] = content
+        elif lower.endswith(DMN_SUFFIXES):
+            dmn[name] = content
+        elif lower.endswith(".json"):
+            forms[name] = load_json_file(name, content)
+        else:
+            raise InvalidInput(f"{name}: only .bpmn, .dmn and form .json files can be deployed", file=name)
+    return bpmn, dmn, forms
+
+
+def _bpmn_for_forms_only(uow, bpmn: dict, forms: dict) -> dict:
+    """Forms uploaded alone redeploy the latest diagram of the process they belong to."""
+    if bpmn or not forms:
+        return {}
+    extra = {}
+    for name in forms:
+        key = name.split("/")[-2] if "/" in name else None
+        definition = latest_definition(uow, key) if key else None
+        if definition is None:
+            raise InvalidInput(
+                f"{name}: a form deployed without its diagram must be named <process_key>/<file>",
+                file=name,
+            )
+        extra[definition.resource_name] = definition.bpmn_xml.encode()
+    return extra
+
+
+def _check_unique_keys(processes: list[ParsedProcess]) -> None:
+    seen = {}
+    for p in processes:
+        if p.key in seen:
+            raise InvalidInput(
+                f"process '{p.key}' is defined in both {seen[p.key]} and {p.file}", file=p.file, element=p.key
+            )
+        seen[p.key] = p.file
+
+
+def _store(
+    config, uow, actor, deployment, process: ParsedProcess, dmn: dict, uploaded: dict
+) -> DeployedProcess:
+    previous = latest_definition(uow, process.key)
+    resolver = _FormResolver(uow, process, uploaded, previous.forms if previous else {})
+    for task_spec in user_task_specs(process):
+        meta = task_spec.extensions["meta"]
+        meta["form_hash"] = resolver.resolve(task_spec.bpmn_id, meta)
+    start_form = resolver.resolve_start()
+    content_hash = _content_hash(process, dmn, resolver.used)
+    if previous is not None and previous.content_hash == content_hash:
+        return DeployedProcess(process.key, previous.version, previous.id, previous.name, changed=False)
+    definition = ProcessDefinition(
+        key=process.key,
+        version=(previous.version + 1) if previous else 1,
+        name=process.name,
+        content_hash=content_hash,
+        resource_name=process.file,
+        bpmn_xml=process.xml,
+        spec_json=dump_specs(process.spec, process.subprocess_specs),
+        called_keys=process.called_keys,
+        forms=resolver.used,
+        start_form=start_form,
+        lane_groups=process.lane_groups,
+        starter_groups=process.starter_groups,
+        deployment_id=deployment.id,
+        deployed_at=deployment.deployed_at,
+    )
+    uow.session.add(definition)
+    uow.flush()
+    audit.record(
+        uow, actor, "definition_deployed", deployment.deployed_at,
+        process_key=process.key, version=definition.version, deployment_id=deployment.id,
+    )  # fmt: skip
+    return DeployedProcess(process.key, definition.version, definition.id, definition.name, changed=True)
+
+
+def _content_hash(process: ParsedProcess, dmn: dict, forms_used: dict) -> str:
+    digest = hashlib.sha256(process.xml.encode())
+    for name in sorted(dmn):
+        digest.update(dmn[name])
+    for name in sorted(forms_used):
+        digest.update(f"{name}={forms_used[name]}".encode())
+    return digest.hexdigest()
+
+
+class _FormResolver:
+    """Finds each task's form among the uploaded files and the previous version's forms."""
+
+    def __init__(self, uow, process: ParsedProcess, uploaded: dict, previous: dict):
+        self.uow, self.process, self.uploaded, self.previous = uow, process, uploaded, previous
+        self.used: dict[str, str] = {}
+
+    def resolve(self, task_id: str, meta: dict) -> str | None:
+        if meta.get("form"):
+            found = self._find(meta["form"], meta.get("ui_form"))
+            if found is None:
+                raise InvalidInput(
+                    f"{self.process.file} element '{task_id}': the form '{meta['form']}' is neither "
+                    "in this deployment nor in the previous version",
+                    file=self.process.file,
+                    element=task_id,
+                )
+            return found
+        found = self._find(f"{self.process.key}/{task_id}{SCHEMA_SUFFIX}")
+        if found is None and meta.get("form_fields"):
+            found = self._store(
+                f"{self.process.key}/{task_id}{SCHEMA_SUFFIX}", camunda_form_schema(meta["form_fields"]), None
+            )
+        return found
+
+    def resolve_start(self) -> str | None:
+        for task_spec in self.process.spec.task_specs.values():
+            meta = (getattr(task_spec, "extensions", None) or {}).get("meta") or {}
+            if type(task_spec).__name__ == "StartEvent" and meta.get("form"):
+                return self.resolve(task_spec.bpmn_id, meta)
+        return self._find(f"{self.process.key}/start{SCHEMA_SUFFIX}")
+
+    def _find(self, name: str, ui_name: str | None = None) -> str | None:
+        schema_name = name if name.endswith(SCHEMA_SUFFIX) or name.endswith(".json") else name + SCHEMA_SUFFIX
+        schema = self._uploaded(schema_name)
+        if schema is None:
+            previous = self.previous.get(schema_name)
+            if previous is not None:
+                self.used[schema_name] = previous
+            return previous
+        ui_name = ui_name or schema_name.replace(SCHEMA_SUFFIX, UI_SUFFIX)
+        return self._store(schema_name, schema, self._uploaded(ui_name))
+
+    def _uploaded(self, name: str) -> dict | None:
+        if name in self.uploaded:
+            return self.uploaded[name]
+        base = name.rsplit("/", 1)[-1]
+        matches = [n for n in self.uploaded if n.endswith("/" + name) or n == base]
+        return self.uploaded[matches[0]] if len(matches) == 1 else None
+
+    def _store(self, name: str, schema: dict, ui_schema: dict | None) -> str:
+        digest = form_hash(schema, ui_schema)
+        if self.uow.session.get(Form, digest) is None:
+            self.uow.session.add(Form(hash=digest, name=name, schema=schema, ui_schema=ui_schema))
+            self.uow.flush()
+        self.used[name] = digest
+        return digest
+
+
+def list_definitions(key: str | None = None, all_versions: bool = False) -> list[ProcessDefinition]:
+    with UnitOfWork() as uow:
+        stmt = select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version)
+        if key is not None:
+            stmt = stmt.where(ProcessDefinition.key == key)
+        if not all_versions:
+            latest = (
+                select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
+                .group_by(ProcessDefinition.key)
+                .subquery()
+            )
+            stmt = stmt.join(
+                latest,
+                (latest.c.key == ProcessDefinition.key) & (latest.c.version == ProcessDefinition.version),
+            )
+        return list(uow.session.scalars(stmt))
+
+
+def get_definition(key: str, version: int | None = None) -> ProcessDefinition:
+    with UnitOfWork() as uow:
+        if version is None:
+            definition = latest_definition(uow, key)
+        else:
+            definition = uow.session.scalar(
+                select(ProcessDefinition).where(
+                    ProcessDefinition.key == key, ProcessDefinition.version == version
+                )
+            )
+        if definition is None:
+            suffix = f" version {version}" if version is not None else ""
+            raise NotFound(f"process definition '{key}'{suffix} does not exist")
+        definition.bpmn_xml  # noqa: B018 - load the deferred column while the session is open
+        return definition

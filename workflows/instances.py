@@ -1,0 +1,287 @@
+"""Use cases on process instances: start, read, list, history and administration."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, select
+
+from . import audit, runtime
+from .database import UnitOfWork
+from .errors import Conflict, NotFound, NotPermitted
+from .forms import validate_form_data
+from .models import (
+    ACTIVE_STATUSES,
+    OPEN_TASK_STATES,
+    AuditEvent,
+    Form,
+    IdempotencyRecord,
+    ProcessDefinition,
+    ProcessInstance,
+    Task,
+)
+
+
+@dataclass
+class InstanceView:
+    id: str
+    process_key: str
+    business_key: str | None
+    status: str
+    definition_id: int
+    definition_version: int
+    variables: dict
+    error: dict | None
+    started_at: datetime
+    started_by: str
+    ended_at: datetime | None
+    active_tasks: list[Task]
+
+
+def instance_view(uow, row: ProcessInstance) -> InstanceView:
+    version = uow.session.scalar(
+        select(ProcessDefinition.version).where(ProcessDefinition.id == row.definition_id)
+    )
+    tasks = uow.session.scalars(
+        select(Task)
+        .where(Task.instance_id == row.id, Task.state.in_(OPEN_TASK_STATES))
+        .order_by(Task.created_at)
+    ).all()
+    return InstanceView(
+        row.id, row.process_key, row.business_key, row.status, row.definition_id, version,
+        row.variables, row.error, row.started_at, row.started_by, row.ended_at, list(tasks),
+    )  # fmt: skip
+
+
+def start_instance(
+    config, actor, key: str, business_key: str | None, variables: dict,
+    version: int | None = None, idempotency_key: str | None = None,
+) -> tuple[InstanceView, bool]:  # fmt: skip
+    """Start a case; returns the view and whether it was created now (not replayed).
+
+    With an ``idempotency_key`` a retried start returns the first result; the same
+    key with a different request is a conflict.
+    """
+    request_hash = _request_hash(key, business_key, variables, version)
+    with UnitOfWork() as uow:
+        if idempotency_key:
+            replay = _replay(uow, actor, idempotency_key, request_hash)
+            if replay is not None:
+                return instance_view(uow, replay), False
+        definition = _definition_to_start(uow, key, version)
+        if not (actor.is_admin or actor.in_any(definition.starter_groups)):
+            raise NotPermitted(f"you may not start '{key}'")
+        if definition.start_form:
+            validate_form_data(uow.session.get(Form, definition.start_form).schema, variables, "/variables")
+        _check_no_active_duplicate(uow, key, business_key)
+        row = _create(config, uow, actor, definition, business_key, variables)
+        if idempotency_key:
+            uow.session.add(
+                IdempotencyRecord(
+                    scope=actor.name, key=idempotency_key, request_hash=request_hash,
+                    instance_id=row.id, created_at=row.started_at,
+                )
+            )  # fmt: skip
+        uow.commit()
+        return instance_view(uow, row), True
+
+
+def _request_hash(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _replay(uow, actor, idempotency_key: str, request_hash: str) -> ProcessInstance | None:
+    record = uow.session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.scope == actor.name, IdempotencyRecord.key == idempotency_key
+        )
+    )
+    if record is None:
+        return None
+    if record.request_hash != request_hash:
+        raise Conflict("this Idempotency-Key was already used for a different request")
+    return uow.session.get(ProcessInstance, record.instance_id)
+
+
+def _definition_to_start(uow, key: str, version: int | None) -> ProcessDefinition:
+    if version is None:
+        definition = runtime.latest_definition(uow, key)
+    else:
+        definition = uow.session.scalar(
+            select(ProcessDefinition).where(
+                ProcessDefinition.key == key, ProcessDefinition.version == version
+            )
+        )
+    if definition is None:
+        raise NotFound(f"process definition '{key}'{f' version {version}' if version else ''} does not exist")
+    return definition
+
+
+def _check_no_active_duplicate(uow, key: str, business_key: str | None) -> None:
+    if business_key is None:
+        return
+    existing = uow.session.scalar(
+        select(ProcessInstance.id).where(
+            ProcessInstance.process_key == key,
+            ProcessInstance.business_key == business_key,
+            ProcessInstance.status.in_(ACTIVE_STATUSES),
+        )
+    )
+    if existing is not None:
+        raise Conflict(
+            f"an active '{key}' instance with business key '{business_key}' already exists",
+            instance_id=existing,
+        )
+
+
+def _create(config, uow, actor, definition, business_key, variables) -> ProcessInstance:
+    now = config.clock.now()
+    called = runtime.resolve_called(uow, definition)
+    workflow = runtime.new_workflow(config, uow, definition, called)
+    row = ProcessInstance(
+        id=runtime.new_instance_id(), definition_id=definition.id, process_key=definition.key,
+        business_key=business_key, status="running", serialized="", variables={},
+        called_definitions=called, started_at=now, started_by=actor.name, updated_at=now,
+    )  # fmt: skip
+    uow.session.add(row)
+    start = workflow.get_next_task(state=TaskState.READY)
+    start.data.update(variables)
+    audit.record(uow, actor, "instance_started", now, row, version=definition.version, variables=variables)
+    runtime.run(config, uow, row, workflow, actor)
+    runtime.save(config, uow, row, workflow, actor)
+    uow.flush()
+    return row
+
+
+def readable_keys(uow, actor) -> set[str] | None:
+    """Process keys whose instances ``actor`` may read; None means all (admin)."""
+    if actor.is_admin:
+        return None
+    rows = uow.session.execute(select(ProcessDefinition.key, ProcessDefinition.lane_groups)).all()
+    return {key for key, groups in rows if actor.in_any(groups)}
+
+
+def _readable_instance(uow, actor, instance_id: str) -> ProcessInstance:
+    row = uow.session.get(ProcessInstance, instance_id) if _is_uuid(instance_id) else None
+    if row is None:
+        raise NotFound(f"process instance {instance_id} does not exist")
+    keys = readable_keys(uow, actor)
+    if keys is not None and row.process_key not in keys:
+        raise NotPermitted("none of your groups takes part in this process")
+    return row
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def get_instance(actor, instance_id: str) -> InstanceView:
+    with UnitOfWork() as uow:
+        return instance_view(uow, _readable_instance(uow, actor, instance_id))
+
+
+def list_instances(actor, filters: dict, page: int, page_size: int) -> tuple[list[InstanceView], int]:
+    with UnitOfWork() as uow:
+        stmt = select(ProcessInstance)
+        keys = readable_keys(uow, actor)
+        if keys is not None:
+            stmt = stmt.where(ProcessInstance.process_key.in_(keys))
+        for name in ("process_key", "status", "business_key"):
+            if filters.get(name) is not None:
+                stmt = stmt.where(getattr(ProcessInstance, name) == filters[name])
+        total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        rows = uow.session.scalars(
+            stmt.order_by(ProcessInstance.started_at.desc(), ProcessInstance.id)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        ).all()
+        return [instance_view(uow, r) for r in rows], total
+
+
+def instance_history(actor, instance_id: str) -> list[AuditEvent]:
+    with UnitOfWork() as uow:
+        row = _readable_instance(uow, actor, instance_id)
+        return list(
+            uow.session.scalars(
+                select(AuditEvent).where(AuditEvent.instance_id == row.id).order_by(AuditEvent.id)
+            )
+        )
+
+
+def _administer(actor, instance_id: str):
+    if not actor.is_admin:
+        raise NotPermitted("only administrators may manage instances")
+    if not _is_uuid(instance_id):
+        raise NotFound(f"process instance {instance_id} does not exist")
+
+
+def cancel_instance(config, actor, instance_id: str, reason: str | None = None) -> InstanceView:
+    _administer(actor, instance_id)
+    with UnitOfWork() as uow:
+        row = runtime.lock_instance(uow, instance_id)
+        if row.status in ("completed", "cancelled"):
+            raise Conflict(f"the instance is already {row.status}")
+        workflow = runtime.open_workflow(config, uow, row)
+        workflow.cancel()
+        row.status, row.ended_at = "cancelled", config.clock.now()
+        audit.record(uow, actor, "instance_cancelled", row.ended_at, row, reason=reason)
+        runtime.save(config, uow, row, workflow, actor)
+        uow.commit()
+        return instance_view(uow, row)
+
+
+def suspend_instance(config, actor, instance_id: str) -> InstanceView:
+    return _set_suspended(config, actor, instance_id, True)
+
+
+def resume_instance(config, actor, instance_id: str) -> InstanceView:
+    return _set_suspended(config, actor, instance_id, False)
+
+
+def _set_suspended(config, actor, instance_id: str, suspend: bool) -> InstanceView:
+    _administer(actor, instance_id)
+    with UnitOfWork() as uow:
+        row = runtime.lock_instance(uow, instance_id)
+        expected, new = ("running", "suspended") if suspend else ("suspended", "running")
+        if row.status != expected:
+            raise Conflict(f"the instance is {row.status}, not {expected}")
+        row.status, row.updated_at = new, config.clock.now()
+        for task in uow.session.scalars(
+            select(Task).where(Task.instance_id == row.id, Task.state.in_(OPEN_TASK_STATES))
+        ):
+            task.state = "suspended" if suspend else "ready"
+        audit.record(uow, actor, "instance_suspended" if suspend else "instance_resumed", row.updated_at, row)
+        uow.commit()
+        return instance_view(uow, row)
+
+
+def retry_instance(config, actor, instance_id: str, variables: dict | None = None) -> InstanceView:
+    """Run the failed element again, optionally after correcting variables (an incident fix)."""
+    _administer(actor, instance_id)
+    with UnitOfWork() as uow:
+        row = runtime.lock_instance(uow, instance_id)
+        if row.status != "error":
+            raise Conflict(f"the instance is {row.status}; only instances in error can be retried")
+        workflow = runtime.open_workflow(config, uow, row)
+        failed = workflow.get_tasks(state=TaskState.ERROR)
+        if not failed:
+            raise Conflict("the instance has no failed task to retry")
+        for task in failed:
+            task.data.update(variables or {})
+            task._set_state(TaskState.READY)
+        previous_error, row.error, row.status = row.error, None, "running"
+        audit.record(uow, actor, "instance_retried", config.clock.now(), row, previous_error=previous_error,
+                     variables=variables or {})  # fmt: skip
+        runtime.run(config, uow, row, workflow, actor)
+        runtime.save(config, uow, row, workflow, actor)
+        uow.commit()
+        return instance_view(uow, row)

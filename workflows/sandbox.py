@@ -1,0 +1,161 @@
+"""The script sandbox: BPMN scripts and conditions run under RestrictedPython.
+
+No imports, no file or network access, no attribute names starting with an
+underscore (so no ``__class__``/``__subclasses__`` escapes); only whitelisted
+builtins and the functions the engine offers (``now()``, the working-day
+calendar, ...). Camunda-style ``${...}`` conditions are translated to Python.
+"""
+
+from __future__ import annotations
+
+import builtins
+import json
+import operator
+import re
+from functools import lru_cache
+from types import ModuleType
+
+from RestrictedPython import compile_restricted_eval, compile_restricted_exec, safe_builtins
+from RestrictedPython.Eval import default_guarded_getitem
+from RestrictedPython.Guards import (
+    full_write_guard,
+    guarded_iter_unpack_sequence,
+    guarded_unpack_sequence,
+    safer_getattr,
+)
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
+
+_EXTRA_BUILTINS = {
+    name: getattr(builtins, name)
+    for name in (
+        "all", "any", "dict", "enumerate", "filter", "list", "map", "max", "min",
+        "reversed", "set", "frozenset", "sorted", "sum", "tuple", "zip",
+    )
+}  # fmt: skip
+_BUILTINS = {
+    **{k: v for k, v in safe_builtins.items() if k not in {"__build_class__", "setattr", "delattr", "id"}},
+    **_EXTRA_BUILTINS,
+}
+
+_INPLACE_OPS = {
+    "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
+    "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow,
+    "|=": operator.ior, "&=": operator.iand, "^=": operator.ixor,
+}  # fmt: skip
+
+
+def _inplacevar(op, target, value):
+    return _INPLACE_OPS[op](target, value)
+
+
+class ScriptError(Exception):
+    """A script or condition could not be compiled."""
+
+
+@lru_cache(maxsize=2048)
+def compile_expression(expression: str):
+    result = compile_restricted_eval(translate_juel(expression))
+    if result.errors:
+        raise ScriptError("; ".join(result.errors))
+    return result.code
+
+
+@lru_cache(maxsize=2048)
+def compile_script(script: str):
+    result = compile_restricted_exec(script)
+    if result.errors:
+        raise ScriptError("; ".join(result.errors))
+    return result.code
+
+
+_JUEL = re.compile(r"^\s*\$\{(.*)\}\s*$", re.S)
+_JUEL_TOKENS = [
+    (re.compile(r"&&"), " and "),
+    (re.compile(r"\|\|"), " or "),
+    (re.compile(r"!(?!=)"), " not "),
+    (re.compile(r"\btrue\b"), "True"),
+    (re.compile(r"\bfalse\b"), "False"),
+    (re.compile(r"\bnull\b"), "None"),
+]
+
+
+def translate_juel(expression: str) -> str:
+    """``${approved && amount > 5}`` (Camunda Modeler's syntax) becomes Python."""
+    match = _JUEL.match(expression)
+    if not match:
+        return expression.strip()
+    body = match.group(1)
+    for pattern, replacement in _JUEL_TOKENS:
+        body = pattern.sub(replacement, body)
+    return body.strip()
+
+
+class SandboxEnvironment(BasePythonScriptEngineEnvironment):
+    """Evaluates expressions and runs scripts against task data, restricted."""
+
+    def __init__(self, functions: dict | None = None):
+        super().__init__()
+        self.functions = dict(functions or {})
+
+    def _namespace(self, context: dict, external_context: dict | None) -> dict:
+        namespace = {
+            "__builtins__": _BUILTINS,
+            "_getattr_": safer_getattr,
+            "_getitem_": default_guarded_getitem,
+            "_getiter_": iter,
+            "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
+            "_unpack_sequence_": guarded_unpack_sequence,
+            "_write_": full_write_guard,
+            "_inplacevar_": _inplacevar,
+        }
+        namespace.update(self.functions)
+        namespace.update(external_context or {})
+        namespace.update(context)
+        return namespace
+
+    def evaluate(self, expression, context, external_context=None):
+        return eval(compile_expression(expression), self._namespace(context, external_context))
+
+    def execute(self, script, context, external_context=None):
+        clashes = set(self.functions) & set(context)
+        if clashes:
+            raise ValueError(f"task data overwrites built-in functions: {sorted(clashes)}")
+        namespace = self._namespace(context, external_context)
+        exec(compile_script(script), namespace)
+        reserved = set(self.functions) | set(external_context or {})
+        for key in list(context):
+            if key not in namespace:
+                del context[key]
+        for key, value in namespace.items():
+            if key.startswith("_") or key in reserved:
+                continue
+            if callable(value) or isinstance(value, ModuleType):
+                continue
+            context[key] = value
+        return True
+
+    def call_service(self, context, **kwargs):
+        raise NotImplementedError("service calls go through SandboxScriptEngine")
+
+
+class SandboxScriptEngine(PythonScriptEngine):
+    """Spiff's script engine with the sandbox and a registry of service operations."""
+
+    def __init__(self, functions: dict | None = None, services: dict | None = None):
+        super().__init__(environment=SandboxEnvironment(functions))
+        self.services = dict(services or {})
+
+    def validate(self, expression):
+        compile_script(expression)
+
+    def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
+        operation = self.services.get(operation_name)
+        if operation is None:
+            raise ValueError(f"unknown service operation '{operation_name}'")
+        params = {name: spec["value"] for name, spec in (operation_params or {}).items()}
+        try:
+            result = operation(task.data, **params)
+        except Exception as exc:
+            raise self.create_task_exec_exception(task, "", exc) from exc
+        return json.dumps(result, default=str)

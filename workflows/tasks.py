@@ -1,0 +1,177 @@
+"""Use cases on human tasks: the worklist, claiming and completing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import exists, func, or_, select
+
+from . import audit, runtime
+from .database import UnitOfWork
+from .errors import Conflict, NotFound, NotPermitted
+from .forms import validate_form_data
+from .instances import InstanceView, instance_view
+from .models import Form, ProcessInstance, Task, TaskCandidateGroup
+from .serialization import to_json_data
+
+
+@dataclass
+class TaskDetail:
+    task: Task
+    form_schema: dict | None
+    ui_schema: dict | None
+    data: dict
+
+
+def worklist(actor, filters: dict, page: int, page_size: int) -> tuple[list[Task], int]:
+    """Tasks assigned to ``actor`` plus unassigned tasks of their groups, due first."""
+    mine = Task.assignee == actor.name
+    of_my_groups = Task.assignee.is_(None) & exists().where(
+        TaskCandidateGroup.task_id == Task.id, TaskCandidateGroup.group_name.in_(actor.groups)
+    )
+    stmt = select(Task).where(Task.state == "ready", or_(mine, of_my_groups))
+    if filters.get("process_key"):
+        stmt = stmt.where(Task.process_key == filters["process_key"])
+    if filters.get("business_key"):
+        stmt = stmt.where(Task.business_key == filters["business_key"])
+    if filters.get("due_before"):
+        stmt = stmt.where(Task.due_at < filters["due_before"])
+    with UnitOfWork() as uow:
+        total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        rows = uow.session.scalars(
+            stmt.order_by(Task.due_at.asc().nulls_last(), Task.created_at, Task.id)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        ).all()
+        return list(rows), total
+
+
+def _task(uow, task_id: str) -> Task:
+    row = uow.session.get(Task, task_id) if _is_uuid(task_id) else None
+    if row is None:
+        raise NotFound(f"task {task_id} does not exist")
+    return row
+
+
+def _is_uuid(value: str) -> bool:
+    try:
+        UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _may_work_on(actor, task: Task) -> bool:
+    return task.assignee == actor.name or actor.in_any(task.candidate_groups)
+
+
+def _check_permitted(actor, task: Task, may_read_all: bool = False) -> None:
+    if not (_may_work_on(actor, task) or (may_read_all and actor.is_admin)):
+        raise NotPermitted("this task belongs to a group you are not in")
+
+
+def get_task(config, actor, task_id: str) -> TaskDetail:
+    with UnitOfWork() as uow:
+        task = _task(uow, task_id)
+        _check_permitted(actor, task, may_read_all=True)
+        form = uow.session.get(Form, task.form_hash) if task.form_hash else None
+        data = {}
+        if task.state in ("ready", "suspended"):
+            row = uow.session.get(ProcessInstance, task.instance_id)
+            workflow = runtime.open_workflow(config, uow, row)
+            data = to_json_data(workflow.get_task_from_id(UUID(task.id)).data)
+        elif task.submitted_data:
+            data = task.submitted_data
+        return TaskDetail(task, form.schema if form else None, form.ui_schema if form else None, data)
+
+
+def claim_task(config, actor, task_id: str) -> Task:
+    with UnitOfWork() as uow:
+        task = _task(uow, task_id)
+        _check_permitted(actor, task)
+        _check_open(task)
+        if task.assignee == actor.name:
+            return task
+        if task.assignee is not None:
+            raise Conflict(f"the task is already claimed by {task.assignee}")
+        task.assignee = actor.name
+        audit.record(uow, actor, "task_claimed", config.clock.now(), _instance(uow, task), task.id)
+        uow.commit()
+        return task
+
+
+def unclaim_task(config, actor, task_id: str) -> Task:
+    with UnitOfWork() as uow:
+        task = _task(uow, task_id)
+        _check_open(task)
+        if task.assignee is None:
+            raise Conflict("the task is not claimed")
+        if task.assignee != actor.name and not actor.is_admin:
+            raise Conflict(f"the task is claimed by {task.assignee}; only they can release it")
+        previous, task.assignee = task.assignee, None
+        audit.record(uow, actor, "task_unclaimed", config.clock.now(), _instance(uow, task), task.id,
+                     previous_assignee=previous)  # fmt: skip
+        uow.commit()
+        return task
+
+
+def _check_open(task: Task) -> None:
+    if task.state == "suspended":
+        raise Conflict("the case is suspended")
+    if task.state != "ready":
+        raise Conflict(f"the task is {task.state}")
+
+
+def _instance(uow, task: Task) -> ProcessInstance:
+    return uow.session.get(ProcessInstance, task.instance_id)
+
+
+def complete_task(config, actor, task_id: str, data: dict) -> tuple[Task, InstanceView]:
+    """Validate ``data`` against the task's form and complete the task.
+
+    Runs under the instance lock; of two concurrent completions exactly one
+    succeeds and the other sees a conflict. An unclaimed task is claimed implicitly.
+    """
+    with UnitOfWork() as uow:
+        task = _task(uow, task_id)
+        row = runtime.lock_instance(uow, task.instance_id)
+        uow.session.refresh(task)
+        _check_permitted(actor, task)
+        _check_open(task)
+        if task.assignee not in (None, actor.name):
+            raise Conflict(f"the task is claimed by {task.assignee}")
+        if row.status != "running":
+            raise Conflict(f"the case is {row.status}")
+        if task.form_hash:
+            validate_form_data(uow.session.get(Form, task.form_hash).schema, data, "/data")
+        workflow = runtime.open_workflow(config, uow, row)
+        spiff_task = workflow.get_task_from_id(UUID(task.id))
+        if spiff_task.state != TaskState.READY:
+            raise Conflict("the task is no longer ready")
+        now = config.clock.now()
+        implicit_claim = task.assignee is None
+        task.state, task.assignee, task.completed_at, task.completed_by = (
+            "completed",
+            actor.name,
+            now,
+            actor.name,
+        )
+        task.submitted_data = data
+        audit.record(uow, actor, "task_completed", now, row, task.id, element_id=task.bpmn_id,
+                     data=data, implicit_claim=implicit_claim)  # fmt: skip
+        runtime.run(config, uow, row, workflow, actor, step=lambda: _submit(spiff_task, data))
+        runtime.save(config, uow, row, workflow, actor)
+        uow.commit()
+        return task, instance_view(uow, row)
+
+
+def _submit(spiff_task, data: dict):
+    spec = spiff_task.task_spec
+    if hasattr(spec, "add_data_from_form"):
+        spec.add_data_from_form(spiff_task, data)
+    else:
+        spiff_task.data.update(data)
+    spiff_task.run()
+    return spiff_task
