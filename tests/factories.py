@@ -93,3 +93,32 @@ class CaseDriver:
 
     def active(self, instance_id: str) -> list[str]:
         return sorted(t["bpmn_id"] for t in self.instance(instance_id)["active_tasks"])
+
+
+_DEFINITIONS = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+    'xmlns:camunda="http://camunda.org/schema/1.0/bpmn" '
+    'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
+    'id="Definitions_test" targetNamespace="http://bpmn.io/schema/bpmn">\n{body}\n</bpmn:definitions>\n'
+)
+
+
+def bpmn_document(body: str) -> bytes:
+    """Wrap process XML in a bpmn:definitions element with the usual namespaces."""
+    return _DEFINITIONS.format(body=body).encode()
+
+
+def one_task_process(key: str = "simple", task_name: str = "处理", starters: str = "clerk") -> bytes:
+    """start -> user task `do_it` (candidate group clerk) -> end."""
+    return bpmn_document(
+        f"""
+  <bpmn:process id="{key}" name="{key}" isExecutable="true" camunda:candidateStarterGroups="{starters}">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="do_it" />
+    <bpmn:userTask id="do_it" name="{task_name}" camunda:candidateGroups="clerk" />
+    <bpmn:sequenceFlow id="f2" sourceRef="do_it" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>"""
+    )

@@ -48,8 +48,15 @@ def configure_engine(engine) -> None:
         cursor.close()
 
 
+_CONCURRENCY_ERRORS = (IntegrityError, StaleDataError, OperationalError)
+
+
 class UnitOfWork:
-    """One database transaction around one use case (cosmicpython's pattern)."""
+    """One database transaction around one use case (cosmicpython's pattern).
+
+    Constraint violations and lost races, wherever they surface (an autoflush, the
+    commit), leave the block as one domain error: ``Conflict``.
+    """
 
     def __init__(self):
         self.session = db.session
@@ -61,6 +68,10 @@ class UnitOfWork:
     def __exit__(self, exc_type, exc, tb):
         if not self._committed:
             self.session.rollback()
+        if isinstance(exc, _CONCURRENCY_ERRORS):
+            translated = _as_conflict(exc)
+            if translated is not exc:
+                raise translated from exc
         return False
 
     @property
@@ -68,18 +79,10 @@ class UnitOfWork:
         return self.session.get_bind().dialect.name == "postgresql"
 
     def flush(self) -> None:
-        try:
-            self.session.flush()
-        except (IntegrityError, StaleDataError, OperationalError) as exc:
-            self.session.rollback()
-            raise _as_conflict(exc) from exc
+        self.session.flush()
 
     def commit(self) -> None:
-        try:
-            self.session.commit()
-        except (IntegrityError, StaleDataError, OperationalError) as exc:
-            self.session.rollback()
-            raise _as_conflict(exc) from exc
+        self.session.commit()
         self._committed = True
 
 

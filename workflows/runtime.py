@@ -170,18 +170,17 @@ def _record_error(config, uow, row, actor, exc) -> None:
     }
     row.status = "error"
     log.warning("instance %s failed at %s: %s", row.id, row.error["element_id"], row.error["message"])
-    audit.record(uow, actor, "instance_error", config.clock.now(), row, **row.error)
+    audit.record(uow, actor, "instance_error", config.clock.now(), row, error=row.error)
 
 
 def save(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor) -> None:
     """Write the workflow's state and everything derived from it to the session."""
     now = config.clock.now()
     frontier = workflow.get_tasks(state=_FRONTIER)
-    if row.status != "error" and workflow.is_completed():
-        if row.status != "completed":
-            row.status = "completed"
-            row.ended_at = now
-            audit.record(uow, actor, "instance_completed", now, row)
+    if row.status == "running" and workflow.is_completed():
+        row.status = "completed"
+        row.ended_at = now
+        audit.record(uow, actor, "instance_completed", now, row)
     row.serialized = dump_workflow(workflow)
     row.variables = to_json_data(_variables(workflow, frontier))
     row.updated_at = now

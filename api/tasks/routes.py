@@ -31,12 +31,7 @@ def worklist(args, pagination_parameters):
 @blp.problems(403, 404)
 def get(task_id):
     """A task with its form (JSON Schema and UI schema) and the data it sees."""
-    detail = tasks.get_task(runtime.config(), runtime.actor(), task_id)
-    return {
-        **TaskDetailSchema().dump(detail.task),
-        "form": {"schema": detail.form_schema, "ui_schema": detail.ui_schema},
-        "data": detail.data,
-    }
+    return tasks.get_task(runtime.config(), runtime.actor(), task_id)
 
 
 @blp.route("/<task_id>/claim", methods=["POST"])

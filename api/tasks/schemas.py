@@ -29,6 +29,12 @@ class TaskDetailSchema(TaskSchema):
     form = ma.fields.Nested(FormSchema)
     data = ma.fields.Dict(metadata={"description": "the case data this task sees"})
 
+    @ma.pre_dump
+    def _from_detail(self, detail, **kwargs):
+        task = {name: getattr(detail.task, name) for name in TaskSchema._declared_fields}
+        form = {"schema": detail.form_schema, "ui_schema": detail.ui_schema}
+        return {**task, "form": form, "data": detail.data}
+
 
 class TaskQueryArgsSchema(Schema):
     process_key = ma.fields.String()
