@@ -23,6 +23,7 @@ MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migration
 
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_relative_config=True)
+    app.json.ensure_ascii = False
     app.config.from_object(settings.Settings)
     app.config.update(settings.from_environment(app.instance_path))
     app.config.update(overrides or {})

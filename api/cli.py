@@ -14,7 +14,7 @@ from workflows.users import Actor, create_user_token
 DEMO_USERS = {
     "clerk1": ["clerk"],
     "applicant1": ["applicant"],
-    "reviewer1": ["review_center"],
+    "center1": ["review_center"],
     "approver1": ["approver"],
     "expert1": ["reviewer", "team_leader"],
     "inspector1": ["inspector"],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from sqlalchemy import func, select
 
 from . import audit
@@ -178,7 +179,7 @@ class _FormResolver:
     def resolve_start(self) -> str | None:
         for task_spec in self.process.spec.task_specs.values():
             meta = (getattr(task_spec, "extensions", None) or {}).get("meta") or {}
-            if type(task_spec).__name__ == "StartEvent" and meta.get("form"):
+            if isinstance(task_spec, StartEvent) and meta.get("form"):
                 return self.resolve(task_spec.bpmn_id, meta)
         return self._find(f"{self.process.key}/start{SCHEMA_SUFFIX}")
 

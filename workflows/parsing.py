@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass, field
 
 from lxml import etree
+from SpiffWorkflow.bpmn.parser.util import full_tag
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import SubWorkflowTask
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
+from SpiffWorkflow.spiff.parser.task_spec import BusinessRuleTaskParser
 from SpiffWorkflow.spiff.specs.defaults import CallActivity
 
 from .errors import InvalidInput
@@ -96,12 +98,29 @@ class _MetaMixin:
         return extensions
 
 
+class _DecisionParser(BusinessRuleTaskParser):
+    """Business rule tasks name their DMN decision the Spiff way or Camunda's (decisionRef)."""
+
+    @staticmethod
+    def get_decision_ref(node):
+        return BusinessRuleTaskParser.get_decision_ref(node) or node.get(f"{{{CAMUNDA_NS}}}decisionRef")
+
+
+_PARSERS = {
+    **SpiffBpmnParser.OVERRIDE_PARSER_CLASSES,
+    full_tag("businessRuleTask"): (
+        _DecisionParser,
+        SpiffBpmnParser.OVERRIDE_PARSER_CLASSES[full_tag("businessRuleTask")][1],
+    ),
+}
+
+
 class BureauParser(SpiffBpmnParser):
     """Spiff's parser; every task parser also records the normalised ``meta``."""
 
     OVERRIDE_PARSER_CLASSES = {
         tag: (type(f"Meta{parser.__name__}", (_MetaMixin, parser), {}), spec_class)
-        for tag, (parser, spec_class) in SpiffBpmnParser.OVERRIDE_PARSER_CLASSES.items()
+        for tag, (parser, spec_class) in _PARSERS.items()
     }
 
     def __init__(self):

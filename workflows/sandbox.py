@@ -49,8 +49,8 @@ def _inplacevar(op, target, value):
     return _INPLACE_OPS[op](target, value)
 
 
-class ScriptError(Exception):
-    """A script or condition could not be compiled."""
+class ScriptError(SyntaxError):
+    """A script or condition could not be compiled (a syntax or sandbox-policy error)."""
 
 
 @lru_cache(maxsize=2048)

@@ -73,6 +73,7 @@ def dump_specs(spec, subprocess_specs: dict) -> str:
 _SPEC_CACHE: OrderedDict[str, tuple] = OrderedDict()
 _SPEC_CACHE_SIZE = 512
 _SPEC_CACHE_LOCK = threading.Lock()
+_SPEC_CACHE_STATS = {"hits": 0, "misses": 0}
 
 
 def cached_specs(cache_key: str, load_json: Callable[[], str]) -> tuple:
@@ -83,8 +84,10 @@ def cached_specs(cache_key: str, load_json: Callable[[], str]) -> tuple:
     """
     with _SPEC_CACHE_LOCK:
         if cache_key in _SPEC_CACHE:
+            _SPEC_CACHE_STATS["hits"] += 1
             _SPEC_CACHE.move_to_end(cache_key)
             return _SPEC_CACHE[cache_key]
+        _SPEC_CACHE_STATS["misses"] += 1
     dct = json.loads(load_json())
     specs = (
         _REGISTRY.restore(dct["spec"]),
@@ -95,6 +98,12 @@ def cached_specs(cache_key: str, load_json: Callable[[], str]) -> tuple:
         while len(_SPEC_CACHE) > _SPEC_CACHE_SIZE:
             _SPEC_CACHE.popitem(last=False)
     return specs
+
+
+def spec_cache_info() -> dict:
+    """Hits and misses of the spec cache since the process started (for metrics and tests)."""
+    with _SPEC_CACHE_LOCK:
+        return {**_SPEC_CACHE_STATS, "size": len(_SPEC_CACHE)}
 
 
 def dump_workflow(workflow: BpmnWorkflow) -> str:
