@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from flask.cli import AppGroup, with_appcontext
 
 from workflows.deployments import deploy_definitions
 from workflows.errors import EngineError
@@ -27,7 +28,7 @@ DEMO_USERS = {
 }
 SETUP_ACTOR = Actor("setup", frozenset({"designer"}), kind="system")
 
-users = click.Group("users", help="Manage staff users and their API tokens.")
+users = AppGroup("users", help="Manage staff users and their API tokens.")
 
 
 @users.command("create")
@@ -48,6 +49,7 @@ def demo_users():
 
 
 @click.command("deploy")
+@with_appcontext
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, file_okay=False, path_type=Path))
 def deploy(paths):
     """Deploy every .bpmn/.dmn file and form under PATHS (e.g. bpmn forms)."""

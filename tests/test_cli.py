@@ -1,0 +1,40 @@
+"""The command-line entry points."""
+
+from sqlalchemy import select
+
+from workflows.database import db
+from workflows.models import ApiToken, User
+
+
+def test_users_create_prints_only_a_token_stored_hashed(app, client):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "create", "wang", "--group", "clerk"])
+    assert result.exit_code == 0
+    token = result.output.strip()
+    assert len(token) > 30 and "\n" not in token
+    with app.app_context():
+        stored = db.session.scalars(select(ApiToken.token_hash)).all()
+    assert token not in stored
+    assert client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_users_create_adds_groups_to_an_existing_user(app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["users", "create", "wang", "--group", "clerk"])
+    runner.invoke(args=["users", "create", "wang", "--group", "approver"])
+    with app.app_context():
+        assert db.session.scalar(select(User.groups).where(User.name == "wang")) == ["approver", "clerk"]
+
+
+def test_users_create_refuses_bad_group_names(app):
+    result = app.test_cli_runner().invoke(args=["users", "create", "wang", "--group", "Bad Group"])
+    assert result.exit_code != 0
+    assert "invalid group" in result.output
+
+
+def test_deploy_command_deploys_folders_idempotently(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["deploy", "bpmn", "forms"])
+    assert "qualification_approval v1 (new version)" in first.output
+    second = runner.invoke(args=["deploy", "bpmn", "forms"])
+    assert "qualification_approval v1 (unchanged)" in second.output
