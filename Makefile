@@ -22,9 +22,11 @@ setup: $(VENV)/.installed
 	$(FLASK) deploy bpmn forms
 	$(FLASK) users demo
 
-## run: setup, then serve the API with gunicorn on http://$(HOST):$(PORT)
+## run: setup, then serve the API with gunicorn on http://$(HOST):$(PORT) and run a job worker beside it
 run: setup
 	@echo "API on http://$(HOST):$(PORT)/api/v1  (docs: http://$(HOST):$(PORT)/api/docs)"
+	$(FLASK) jobs run & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 ## test: lint, check import layers, run the whole suite

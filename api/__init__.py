@@ -11,10 +11,12 @@ from workflows.config import EngineConfig
 from workflows.database import configure_engine, db
 
 from . import auth, cli, errors, health, settings
+from .admin.routes import blp as admin_blp
 from .definitions.routes import blp as definitions_blp
 from .deployments.routes import blp as deployments_blp
 from .instances.routes import blp as instances_blp
 from .messages.routes import blp as messages_blp
+from .notifications.routes import blp as notifications_blp
 from .smorest import Api
 from .tasks.routes import blp as tasks_blp
 
@@ -36,7 +38,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.extensions["engine_config"] = app.config.get("ENGINE_CONFIG") or _engine_config(app.config)
 
     api = Api(app)
-    for blueprint in (deployments_blp, definitions_blp, instances_blp, tasks_blp, messages_blp):
+    blueprints = (deployments_blp, definitions_blp, instances_blp, tasks_blp, messages_blp)
+    for blueprint in (*blueprints, notifications_blp, admin_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
     app.register_blueprint(health.docs_assets)
@@ -50,4 +53,8 @@ def _engine_config(config) -> EngineConfig:
     return EngineConfig(
         max_task_depth=config["BPM_MAX_TASK_DEPTH"],
         certificate_region_code=config["BPM_CERTIFICATE_REGION_CODE"],
+        oversight_thresholds=(config["BPM_REMINDER_SHARE"], config["BPM_WARNING_SHARE"]),
+        job_lease_seconds=config["BPM_JOB_LEASE_SECONDS"],
+        job_max_attempts=config["BPM_JOB_MAX_ATTEMPTS"],
+        job_backoff_seconds=config["BPM_JOB_BACKOFF_SECONDS"],
     )

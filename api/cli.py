@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import json
+import signal
+import threading
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from workflows import jobs as job_executor
+from workflows import timer_jobs  # noqa: F401 - registers the timer job handlers
 from workflows.deployments import deploy_definitions
 from workflows.errors import EngineError
+from workflows.schedules import load_schedules
 from workflows.users import Actor, create_user_token
 
 DEMO_USERS = {
@@ -27,6 +33,7 @@ DEMO_USERS = {
     "admin1": ["admin"],
 }
 SETUP_ACTOR = Actor("setup", frozenset({"designer"}), kind="system")
+ADMIN_ACTOR = Actor("setup", frozenset({"admin"}), kind="system")
 
 users = AppGroup("users", help="Manage staff users and their API tokens.")
 
@@ -64,6 +71,43 @@ def deploy(paths):
         click.echo(f"{process.key} v{process.version} ({state})")
 
 
+calendar = AppGroup("calendar", help="Working-day calendar data.")
+
+
+@calendar.command("load")
+@click.argument(
+    "files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+def load_calendar(files):
+    """Load holiday schedules (JSON: one year or a list) and recompute affected dates."""
+    documents = []
+    for path in files:
+        content = json.loads(path.read_text(encoding="utf-8"))
+        documents.extend(content if isinstance(content, list) else [content])
+    config = current_app.extensions["engine_config"]
+    result = _or_exit(lambda: load_schedules(config, ADMIN_ACTOR, documents, origin="cli"))
+    years = ", ".join(map(str, result["years"]))
+    counts = f"{result['tasks_recomputed']} tasks, {result['instances_recomputed']} cases"
+    click.echo(f"loaded {years}; recomputed {counts}")
+
+
+jobs = AppGroup("jobs", help="The job executor.")
+
+
+@jobs.command("run")
+@click.option("--once", is_flag=True, help="Run the jobs due now, then exit.")
+def run_jobs(once):
+    """Run a worker: fire due timers and other jobs until stopped (Ctrl-C / SIGTERM)."""
+    config = current_app.extensions["engine_config"]
+    if once:
+        click.echo(f"ran {job_executor.run_due_jobs(config)} jobs")
+        return
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    job_executor.work(config, stop, current_app.config["BPM_WORKER_POLL_SECONDS"])
+
+
 def _or_exit(action):
     try:
         return action()
@@ -74,3 +118,5 @@ def _or_exit(action):
 def init_app(app) -> None:
     app.cli.add_command(users)
     app.cli.add_command(deploy)
+    app.cli.add_command(calendar)
+    app.cli.add_command(jobs)

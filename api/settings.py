@@ -23,11 +23,36 @@ class Settings:
     BPM_MAX_TASK_DEPTH = 900
     # Region code in issued certificate numbers (12 = Tianjin).
     BPM_CERTIFICATE_REGION_CODE = "12"
+    # Oversight (电子监察): share of a time limit at which a task turns reminder / warning.
+    BPM_REMINDER_SHARE = 0.5
+    BPM_WARNING_SHARE = 0.8
+    # Job executor: a worker's lease on a job, attempts before an incident, first retry delay.
+    BPM_JOB_LEASE_SECONDS = 300
+    BPM_JOB_MAX_ATTEMPTS = 5
+    BPM_JOB_BACKOFF_SECONDS = 30
+    # Worker poll interval when no job is due, in seconds.
+    BPM_WORKER_POLL_SECONDS = 1.0
+
+
+_NUMERIC = {
+    "BPM_REMINDER_SHARE": float,
+    "BPM_WARNING_SHARE": float,
+    "BPM_JOB_LEASE_SECONDS": int,
+    "BPM_JOB_MAX_ATTEMPTS": int,
+    "BPM_JOB_BACKOFF_SECONDS": int,
+    "BPM_WORKER_POLL_SECONDS": float,
+    "BPM_MAX_TASK_DEPTH": int,
+}
 
 
 def from_environment(instance_path: str) -> dict:
+    """DATABASE_URL and any BPM_* key set in the environment."""
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{os.path.join(instance_path, 'bpm.sqlite')}"
-    return {"SQLALCHEMY_DATABASE_URI": database_uri(url)}
+    values = {"SQLALCHEMY_DATABASE_URI": database_uri(url)}
+    for key in vars(Settings):
+        if key.startswith("BPM_") and key in os.environ:
+            values[key] = _NUMERIC.get(key, str)(os.environ[key])
+    return values
 
 
 def database_uri(url: str) -> str:

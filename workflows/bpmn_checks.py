@@ -7,6 +7,7 @@ the BPMN element at fault.
 
 from __future__ import annotations
 
+from . import deadlines
 from .errors import InvalidInput
 from .parsing import NSMAP, ParsedProcess, user_task_specs
 from .sandbox import ScriptError, compile_expression, compile_script
@@ -14,6 +15,7 @@ from .timers import _ISO_LITERAL
 
 
 def check_process(process: ParsedProcess, known_keys: set[str]) -> None:
+    _check_limits(process)
     _check_gateways(process)
     _check_expressions(process)
     _check_scripts(process)
@@ -24,6 +26,25 @@ def check_process(process: ParsedProcess, known_keys: set[str]) -> None:
 def _fail(process: ParsedProcess, element: str | None, detail: str) -> InvalidInput:
     where = f" element '{element}'" if element else ""
     return InvalidInput(f"{process.file}{where}: {detail}", file=process.file, element=element)
+
+
+def _check_limits(process: ParsedProcess) -> None:
+    limit = process.properties.get("statutoryLimit")
+    if limit:
+        _check_limit(process, process.key, limit)
+    for spec in (process.spec, *process.subprocess_specs.values()):
+        for task_spec in spec.task_specs.values():
+            meta = (getattr(task_spec, "extensions", None) or {}).get("meta") or {}
+            limit = meta.get("properties", {}).get("deadline")
+            if limit:
+                _check_limit(process, task_spec.bpmn_id, limit)
+
+
+def _check_limit(process: ParsedProcess, element: str, limit: str) -> None:
+    try:
+        deadlines.check_spec(limit)
+    except InvalidInput as exc:
+        raise _fail(process, element, exc.detail) from exc
 
 
 def _check_gateways(process: ParsedProcess) -> None:

@@ -13,5 +13,11 @@ class EngineConfig:
     # Deepest task-tree level a case may reach; SpiffWorkflow stops iterating at 1,000,
     # so a case that loops further is put in error instead of silently losing tasks.
     max_task_depth: int = 900
-    # Prefix of issued certificate numbers: year + this + sequence (CMA numbering).
+    # Region code in issued certificate numbers: year + this + sequence (CMA numbering).
     certificate_region_code: str = "12"
+    # Shares of a time limit at which a task reaches reminder (提醒) and warning (预警).
+    oversight_thresholds: tuple[float, float] = (0.5, 0.8)
+    # Job executor: lease length, retries, and the first retry delay (doubling each time).
+    job_lease_seconds: int = 300
+    job_max_attempts: int = 5
+    job_backoff_seconds: int = 30

@@ -17,6 +17,7 @@ from .models import Deployment, Form, ProcessDefinition
 from .parsing import ParsedProcess, parse_processes, user_task_specs
 from .runtime import latest_definition
 from .serialization import dump_specs
+from .timer_jobs import schedule_start_timers
 from .users import DESIGNER_GROUP
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
@@ -130,11 +131,13 @@ def _store(
         start_form=start_form,
         lane_groups=process.lane_groups,
         starter_groups=process.starter_groups,
+        properties=process.properties,
         deployment_id=deployment.id,
         deployed_at=deployment.deployed_at,
     )
     uow.session.add(definition)
     uow.flush()
+    schedule_start_timers(config, uow, definition, process.spec)
     audit.record(
         uow, actor, "definition_deployed", deployment.deployed_at,
         process_key=process.key, version=definition.version, deployment_id=deployment.id,

@@ -8,10 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from . import audit, runtime
+from . import audit, deadlines, runtime
 from .database import UnitOfWork
 from .errors import Conflict, NotFound, NotPermitted
 from .forms import validate_form_data
@@ -21,6 +23,7 @@ from .models import (
     AuditEvent,
     Form,
     IdempotencyRecord,
+    Job,
     ProcessDefinition,
     ProcessInstance,
     Task,
@@ -41,9 +44,18 @@ class InstanceView:
     started_by: str
     ended_at: datetime | None
     active_tasks: list[Task]
+    statutory_limit: str | None
+    statutory_started_at: datetime | None
+    statutory_due_at: datetime | None
+    clock_pauses: list
+    calendar_incomplete: bool
+
+    @property
+    def clock_paused(self) -> bool:
+        return any(not p.get("to") for p in self.clock_pauses)
 
 
-def instance_view(uow, row: ProcessInstance) -> InstanceView:
+def instance_view(uow, row: ProcessInstance, now: datetime) -> InstanceView:
     version = uow.session.scalar(
         select(ProcessDefinition.version).where(ProcessDefinition.id == row.definition_id)
     )
@@ -54,7 +66,9 @@ def instance_view(uow, row: ProcessInstance) -> InstanceView:
     ).all()
     return InstanceView(
         row.id, row.process_key, row.business_key, row.status, row.definition_id, version,
-        row.variables, row.error, row.started_at, row.started_by, row.ended_at, list(tasks),
+        row.variables, row.error, row.started_at, row.started_by, row.ended_at,
+        [t.with_oversight(now) for t in tasks], row.statutory_limit, row.statutory_started_at,
+        row.statutory_due_at, list(row.clock_pauses or []), row.calendar_incomplete,
     )  # fmt: skip
 
 
@@ -72,14 +86,14 @@ def start_instance(
         if idempotency_key:
             replay = _replay(uow, actor, idempotency_key, request_hash)
             if replay is not None:
-                return instance_view(uow, replay), False
+                return instance_view(uow, replay, config.clock.now()), False
         definition = _definition_to_start(uow, key, version)
         if not (actor.is_admin or actor.in_any(definition.starter_groups)):
             raise NotPermitted(f"you may not start '{key}'")
         if definition.start_form:
             validate_form_data(uow.session.get(Form, definition.start_form).schema, variables, "/variables")
         _check_no_active_duplicate(uow, key, business_key)
-        row = _create(config, uow, actor, definition, business_key, variables)
+        row = create_instance(config, uow, actor, definition, business_key, variables)
         if idempotency_key:
             uow.session.add(
                 IdempotencyRecord(
@@ -88,7 +102,7 @@ def start_instance(
                 )
             )  # fmt: skip
         uow.commit()
-        return instance_view(uow, row), True
+        return instance_view(uow, row, config.clock.now()), True
 
 
 def _request_hash(*parts) -> str:
@@ -139,23 +153,45 @@ def _check_no_active_duplicate(uow, key: str, business_key: str | None) -> None:
         )
 
 
-def _create(config, uow, actor, definition, business_key, variables) -> ProcessInstance:
+def create_instance(config, uow, actor, definition, business_key, variables) -> ProcessInstance:
+    """Create and run a new case in the caller's unit of work (no permission checks)."""
     now = config.clock.now()
     called = runtime.resolve_called(uow, definition)
-    workflow = runtime.new_workflow(config, uow, definition, called)
     row = ProcessInstance(
         id=runtime.new_instance_id(), definition_id=definition.id, process_key=definition.key,
         business_key=business_key, status="running", serialized="", variables={},
         called_definitions=called, started_at=now, started_by=actor.name, updated_at=now,
     )  # fmt: skip
     uow.session.add(row)
+    workflow = runtime.new_workflow(config, uow, row, definition, called)
     start = workflow.get_next_task(state=TaskState.READY)
     start.data.update(variables)
+    _fire_timer_start_events(workflow)
+    _start_statutory_clock(row, definition.properties, variables, now)
     audit.record(uow, actor, "instance_started", now, row, version=definition.version, variables=variables)
     runtime.run(config, uow, row, workflow, actor)
     runtime.save(config, uow, row, workflow, actor)
     uow.flush()
     return row
+
+
+def _fire_timer_start_events(workflow) -> None:
+    """A case of a timer-started process starts now: its start timer counts as fired."""
+    for task in workflow.get_tasks(state=TaskState.FUTURE | TaskState.LIKELY | TaskState.MAYBE):
+        if isinstance(task.task_spec, StartEvent) and isinstance(
+            getattr(task.task_spec, "event_definition", None), TimerEventDefinition
+        ):
+            task._set_internal_data(event_fired=True)
+
+
+def _start_statutory_clock(row, properties: dict, variables: dict, now) -> None:
+    """The case's overall limit (``statutoryLimit``) runs from receipt, or the named variable."""
+    row.statutory_limit = properties.get("statutoryLimit")
+    if row.statutory_limit:
+        row.statutory_started_at = deadlines.clock_start(
+            variables.get(properties.get("statutoryStart", "")), now
+        )
+        row.clock_pauses = []
 
 
 def readable_keys(uow, actor) -> set[str] | None:
@@ -184,12 +220,12 @@ def _is_uuid(value: str) -> bool:
     return True
 
 
-def get_instance(actor, instance_id: str) -> InstanceView:
+def get_instance(config, actor, instance_id: str) -> InstanceView:
     with UnitOfWork() as uow:
-        return instance_view(uow, _readable_instance(uow, actor, instance_id))
+        return instance_view(uow, _readable_instance(uow, actor, instance_id), config.clock.now())
 
 
-def list_instances(actor, filters: dict, page: int, page_size: int) -> tuple[list[InstanceView], int]:
+def list_instances(config, actor, filters: dict, page: int, page_size: int) -> tuple[list[InstanceView], int]:
     with UnitOfWork() as uow:
         stmt = select(ProcessInstance)
         keys = readable_keys(uow, actor)
@@ -204,7 +240,7 @@ def list_instances(actor, filters: dict, page: int, page_size: int) -> tuple[lis
             .offset((page - 1) * page_size)
             .limit(page_size)
         ).all()
-        return [instance_view(uow, r) for r in rows], total
+        return [instance_view(uow, r, config.clock.now()) for r in rows], total
 
 
 def instance_history(actor, instance_id: str) -> list[AuditEvent]:
@@ -236,7 +272,7 @@ def cancel_instance(config, actor, instance_id: str, reason: str | None = None) 
         audit.record(uow, actor, "instance_cancelled", row.ended_at, row, reason=reason)
         runtime.save(config, uow, row, workflow, actor)
         uow.commit()
-        return instance_view(uow, row)
+        return instance_view(uow, row, config.clock.now())
 
 
 def suspend_instance(config, actor, instance_id: str) -> InstanceView:
@@ -259,9 +295,14 @@ def _set_suspended(config, actor, instance_id: str, suspend: bool) -> InstanceVi
             select(Task).where(Task.instance_id == row.id, Task.state.in_(OPEN_TASK_STATES))
         ):
             task.state = "suspended" if suspend else "ready"
+        uow.session.execute(
+            update(Job)
+            .where(Job.instance_id == row.id, Job.state == ("pending" if suspend else "suspended"))
+            .values(state="suspended" if suspend else "pending", updated_at=row.updated_at)
+        )
         audit.record(uow, actor, "instance_suspended" if suspend else "instance_resumed", row.updated_at, row)
         uow.commit()
-        return instance_view(uow, row)
+        return instance_view(uow, row, config.clock.now())
 
 
 def retry_instance(config, actor, instance_id: str, variables: dict | None = None) -> InstanceView:
@@ -284,4 +325,4 @@ def retry_instance(config, actor, instance_id: str, variables: dict | None = Non
         runtime.run(config, uow, row, workflow, actor)
         runtime.save(config, uow, row, workflow, actor)
         uow.commit()
-        return instance_view(uow, row)
+        return instance_view(uow, row, config.clock.now())

@@ -138,6 +138,7 @@ class ParsedProcess:
     called_keys: list[str]
     lane_groups: list[str]
     starter_groups: list[str]
+    properties: dict
     node: object = field(repr=False)
 
 
@@ -212,6 +213,7 @@ def _parse_one(parser: BureauParser, node, filename: str, root) -> ParsedProcess
         called_keys=sorted(set(called)),
         lane_groups=sorted({g for g in lanes + task_groups if g}),
         starter_groups=_starter_groups(node),
+        properties=_process_properties(node),
         node=node,
     )
 
@@ -233,6 +235,13 @@ def _spec_groups(spec) -> list[str]:
         meta = (getattr(task_spec, "extensions", None) or {}).get("meta") or {}
         groups.extend(meta.get("candidate_groups", []))
     return groups
+
+
+def _process_properties(node) -> dict:
+    """Process-level properties (``statutoryLimit`` ...), spiffworkflow: or camunda: style."""
+    path = "./bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property"
+    spiff = {p.get("name"): p.get("value") for p in node.xpath(path, namespaces=NSMAP)}
+    return {**spiff, **_camunda_properties(node)}
 
 
 def _starter_groups(node) -> list[str]:

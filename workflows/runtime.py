@@ -8,28 +8,20 @@ queries use never disagree with the state SpiffWorkflow holds.
 from __future__ import annotations
 
 import logging
-from datetime import date
 from uuid import uuid4
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
-from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from . import audit
-from .clock import BUREAU_TZ
+from . import audit, projection
+from .calendar import current_calendar
 from .errors import NotFound
-from .models import (
-    OPEN_TASK_STATES,
-    MessageSubscription,
-    ProcessDefinition,
-    ProcessInstance,
-    Task,
-    TaskCandidateGroup,
-)
+from .models import OPEN_TASK_STATES, ProcessDefinition, ProcessInstance, Task
 from .sandbox import SandboxScriptEngine
+from .script_functions import ScriptFunctions
 from .serialization import cached_specs, dump_workflow, load_workflow, to_json_data
 from .services import service_operations
 
@@ -37,22 +29,17 @@ log = logging.getLogger(__name__)
 _FRONTIER = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 
-def add_years(day: date, years: int) -> date:
-    """The same calendar day ``years`` later (29 February becomes 28 February)."""
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:
-        return day.replace(year=day.year + years, day=28)
-
-
-def script_engine(config, uow) -> SandboxScriptEngine:
-    functions = {
-        "now": lambda: config.clock.now().astimezone(BUREAU_TZ),
-        "today": lambda: config.clock.now().astimezone(BUREAU_TZ).date(),
-        "add_years": add_years,
-    }
-    engine = SandboxScriptEngine(functions, service_operations(config, uow))
+def script_engine(config, uow, row: ProcessInstance | None = None) -> SandboxScriptEngine:
+    """A script engine for one unit of work: sandbox, clock, calendar, service operations."""
+    case = {}
+    if row is not None:
+        case.update(instance_id=row.id, process_key=row.process_key, business_key=row.business_key)
+    engine = SandboxScriptEngine(services=service_operations(config, uow, case))
+    engine.case = case
     engine.clock = config.clock
+    engine.calendar = current_calendar(uow.session)
+    engine.functions = ScriptFunctions(engine, engine.calendar, config.oversight_thresholds)
+    engine.environment.functions.update(engine.functions.as_dict())
     return engine
 
 
@@ -113,15 +100,17 @@ def _all_specs(uow, definition: ProcessDefinition, called: dict):
     return spec, merged
 
 
-def new_workflow(config, uow, definition: ProcessDefinition, called: dict) -> BpmnWorkflow:
+def new_workflow(
+    config, uow, row: ProcessInstance, definition: ProcessDefinition, called: dict
+) -> BpmnWorkflow:
     spec, subprocess_specs = _all_specs(uow, definition, called)
-    return BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine(config, uow))
+    return BpmnWorkflow(spec, subprocess_specs, script_engine=script_engine(config, uow, row))
 
 
 def open_workflow(config, uow, row: ProcessInstance) -> BpmnWorkflow:
     definition = uow.session.get(ProcessDefinition, row.definition_id)
     spec, subprocess_specs = _all_specs(uow, definition, row.called_definitions)
-    return load_workflow(row.serialized, spec, subprocess_specs, script_engine(config, uow))
+    return load_workflow(row.serialized, spec, subprocess_specs, script_engine(config, uow, row))
 
 
 def run(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor, step=None) -> None:
@@ -174,19 +163,41 @@ def _record_error(config, uow, row, actor, exc) -> None:
 
 
 def save(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor) -> None:
-    """Write the workflow's state and everything derived from it to the session."""
+    """Write the workflow's state and every table derived from it to the session."""
     now = config.clock.now()
-    frontier = workflow.get_tasks(state=_FRONTIER)
     if row.status == "running" and workflow.is_completed():
         row.status = "completed"
         row.ended_at = now
         audit.record(uow, actor, "instance_completed", now, row)
+    frontier = workflow.get_tasks(state=_FRONTIER)
     row.serialized = dump_workflow(workflow)
     row.variables = to_json_data(_variables(workflow, frontier))
     row.updated_at = now
     ready = [t for t in frontier if t.state == TaskState.READY and t.task_spec.manual]
-    _sync_tasks(config, uow, row, ready, actor, now)
-    _sync_subscriptions(uow, row, workflow)
+    calendar = workflow.script_engine.calendar
+    projection.sync_tasks(config, uow, row, ready, actor, now, calendar)
+    projection.sync_subscriptions(uow, row, workflow)
+    projection.sync_timer_jobs(uow, row, workflow, now)
+    statutory_complete = projection.sync_statutory_clock(row, ready, now, calendar)
+    row.calendar_incomplete = not statutory_complete or _has_incomplete_deadlines(uow, row, workflow)
+
+
+def _has_incomplete_deadlines(uow, row, workflow) -> bool:
+    timers = any(t._get_internal_data("calendar_incomplete") for t in workflow.event_manager.tasks.values())
+    if timers:
+        return True
+    uow.session.flush()
+    return bool(
+        uow.session.scalar(
+            select(Task.id)
+            .where(
+                Task.instance_id == row.id,
+                Task.state.in_(OPEN_TASK_STATES),
+                Task.calendar_incomplete.is_(True),
+            )
+            .limit(1)
+        )
+    )
 
 
 def _variables(workflow: BpmnWorkflow, frontier) -> dict:
@@ -199,78 +210,6 @@ def _variables(workflow: BpmnWorkflow, frontier) -> dict:
         if task.workflow is workflow:
             data.update(task.data)
     return data
-
-
-def _sync_tasks(config, uow, row, ready, actor, now) -> None:
-    session = uow.session
-    open_rows = {
-        t.id: t
-        for t in session.scalars(
-            select(Task).where(Task.instance_id == row.id, Task.state.in_(OPEN_TASK_STATES))
-        )
-    }
-    ready_by_id = {str(t.id): t for t in ready}
-    for task_id, task_row in open_rows.items():
-        if task_id not in ready_by_id:
-            task_row.state = "cancelled"
-            task_row.completed_at = now
-    state = "suspended" if row.status == "suspended" else "ready"
-    for task_id, spiff_task in ready_by_id.items():
-        if task_id in open_rows:
-            continue
-        existing = session.get(Task, task_id)
-        if existing is not None:
-            existing.state, existing.assignee = state, None
-            existing.completed_at = existing.completed_by = None
-            continue
-        session.add(_new_task_row(row, task_id, spiff_task, state, now))
-        audit.record(uow, actor, "task_created", now, row, task_id, element_id=spiff_task.task_spec.bpmn_id)
-
-
-def _new_task_row(row, task_id, spiff_task, state, now) -> Task:
-    spec = spiff_task.task_spec
-    meta = (getattr(spec, "extensions", None) or {}).get("meta") or {}
-    return Task(
-        id=task_id,
-        instance_id=row.id,
-        process_key=row.process_key,
-        business_key=row.business_key,
-        bpmn_id=spec.bpmn_id,
-        name=spec.bpmn_name or spec.bpmn_id,
-        lane=spec.lane,
-        form_hash=meta.get("form_hash"),
-        state=state,
-        created_at=now,
-        candidates=[TaskCandidateGroup(group_name=g) for g in meta.get("candidate_groups", [])],
-    )
-
-
-def _sync_subscriptions(uow, row, workflow: BpmnWorkflow) -> None:
-    waiting = {
-        (str(t.id), t.task_spec.event_definition.name, t.task_spec.bpmn_id)
-        for t in workflow.event_manager.tasks.values()
-        if isinstance(getattr(t.task_spec, "event_definition", None), MessageEventDefinition)
-        and t.state == TaskState.WAITING
-    }
-    if row.status in ("completed", "cancelled"):
-        waiting = set()
-    existing = uow.session.scalars(
-        select(MessageSubscription).where(MessageSubscription.instance_id == row.id)
-    ).all()
-    for sub in existing:
-        if (sub.task_id, sub.name, sub.element_id) not in waiting:
-            uow.session.delete(sub)
-    known = {(s.task_id, s.name, s.element_id) for s in existing}
-    for task_id, name, element_id in waiting - known:
-        uow.session.add(
-            MessageSubscription(
-                instance_id=row.id,
-                name=name,
-                business_key=row.business_key,
-                task_id=task_id,
-                element_id=element_id,
-            )
-        )
 
 
 def new_instance_id() -> str:

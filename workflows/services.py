@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .clock import BUREAU_TZ
-from .models import Sequence
+from .models import OPEN_TASK_STATES, Notification, Sequence, Task
 
 
 def next_sequence_value(session, name: str) -> int:
@@ -22,8 +23,12 @@ def next_sequence_value(session, name: str) -> int:
     return session.execute(stmt).scalar_one()
 
 
-def service_operations(config, uow) -> dict:
-    """The operations by name; each takes the task data and the task's parameters."""
+def service_operations(config, uow, case: dict) -> dict:
+    """The operations by name; each takes the task data and the task's parameters.
+
+    ``case`` holds the current instance (``instance_id``, ``process_key``, ``business_key``),
+    filled in by the runtime once the case is known.
+    """
 
     def issue_certificate_no(data, **params):
         """Certificate number (证书编号): year, region code, six-digit sequence."""
@@ -31,4 +36,31 @@ def service_operations(config, uow) -> dict:
         sequence = next_sequence_value(uow.session, f"certificate:{year}")
         return f"{year}{config.certificate_region_code}{sequence:06d}"
 
-    return {"issue_certificate_no": issue_certificate_no}
+    def send_reminder(data, task=None, message=None, **params):
+        """Remind (催办) whoever holds the case's open ``task``: its assignee, else its groups."""
+        return notify_task_holders(uow, config.clock.now(), case, task, "reminder", message)
+
+    return {"issue_certificate_no": issue_certificate_no, "send_reminder": send_reminder}
+
+
+def notify_task_holders(uow, now, case: dict, element_id: str, kind: str, message: str | None) -> int:
+    open_tasks = uow.session.scalars(
+        select(Task).where(
+            Task.instance_id == case["instance_id"],
+            Task.bpmn_id == element_id,
+            Task.state.in_(OPEN_TASK_STATES),
+        )
+    ).all()
+    count = 0
+    for task in open_tasks:
+        text = message or f"请尽快办理：{task.name}（案件 {case.get('business_key') or case['instance_id']}）"
+        recipients = [(None, task.assignee)] if task.assignee else [(g, None) for g in task.candidate_groups]
+        for group, user in recipients:
+            uow.session.add(
+                Notification(
+                    kind=kind, recipient_group=group, recipient_user=user, instance_id=case["instance_id"],
+                    task_id=task.id, business_key=case.get("business_key"), message=text, created_at=now,
+                )
+            )  # fmt: skip
+            count += 1
+    return count

@@ -20,8 +20,10 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimeDateEventDefinition,
     TimerEventDefinition,
 )
+from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 
 from .clock import parse_moment
+from .deadlines import clock_start
 
 _ISO_LITERAL = re.compile(r"^\s*(R\d*/|P|\d{4}-\d{2}-\d{2})", re.I)
 
@@ -32,50 +34,103 @@ def engine_now(my_task) -> datetime:
 
 
 def timer_value(my_task, expression: str):
-    """The timer's value: a literal ISO string as written, or an evaluated expression."""
+    """The timer's value: a literal ISO string as written, or an evaluated expression.
+
+    Boundary timers may call ``activity_due()``, ``activity_warning()`` and
+    ``activity_reminder()``: the moments of the attached task's own ``deadline``.
+    """
     if _ISO_LITERAL.match(expression) and not expression.strip().startswith(("'", '"')):
         return expression.strip()
-    value = my_task.workflow.script_engine.evaluate(my_task, expression)
+    value = my_task.workflow.script_engine.evaluate(
+        my_task, expression, external_context=_activity_functions(my_task)
+    )
     if isinstance(value, datetime):
         return parse_moment(value).isoformat()
     return value
 
 
-class ClockedTimeDate(TimeDateEventDefinition):
+def _activity_functions(my_task) -> dict:
+    def moment(level: str):
+        activity = _attached_activity(my_task)
+        properties = ((getattr(activity.task_spec, "extensions", None) or {}).get("meta") or {}).get(
+            "properties", {}
+        )
+        if activity is None or not properties.get("deadline"):
+            raise ValueError(f"timer '{my_task.task_spec.bpmn_id}' is not attached to a task with a deadline")
+        functions = my_task.workflow.script_engine.functions
+        start = clock_start(activity.data.get(properties.get("deadlineStart", "")), engine_now(my_task))
+        return getattr(functions, f"{level}_at")(properties["deadline"], start)
+
+    return {
+        "activity_due": lambda: moment("deadline"),
+        "activity_warning": lambda: moment("warning"),
+        "activity_reminder": lambda: moment("reminder"),
+    }
+
+
+def _attached_activity(my_task):
+    for sibling in my_task.parent.children if my_task.parent is not None else []:
+        if sibling is not my_task and not isinstance(sibling.task_spec, BoundaryEvent):
+            return sibling
+    return None
+
+
+class _Clocked:
+    """Computes the timer's value once, against the engine clock, and remembers when."""
+
+    def compute_value(self, my_task, now):
+        raise NotImplementedError
+
+    def event_value(self, my_task):
+        value = my_task._get_internal_data("event_value")
+        if value is None:
+            value = remember_value(self, my_task, engine_now(my_task))
+        return value
+
+
+def remember_value(definition, my_task, now):
+    """Evaluate the timer at ``now``; note whether the calendar data it used was complete."""
+    functions = getattr(my_task.workflow.script_engine, "functions", None)
+    before = functions.incomplete if functions is not None else 0
+    value = definition.compute_value(my_task, now)
+    incomplete = functions is not None and functions.incomplete > before
+    my_task._set_internal_data(
+        event_value=value, timer_started_at=now.isoformat(), calendar_incomplete=incomplete
+    )
+    return value
+
+
+class ClockedTimeDate(_Clocked, TimeDateEventDefinition):
+    def compute_value(self, my_task, now):
+        return parse_moment(timer_value(my_task, self.expression)).isoformat()
+
     def has_fired(self, my_task):
-        event_value = my_task._get_internal_data("event_value")
-        if event_value is None:
-            event_value = parse_moment(timer_value(my_task, self.expression)).isoformat()
-            my_task._set_internal_data(event_value=event_value)
-        if parse_moment(event_value) <= engine_now(my_task):
+        if parse_moment(self.event_value(my_task)) <= engine_now(my_task):
             my_task._set_internal_data(event_fired=True)
         return my_task._get_internal_data("event_fired", False)
 
 
-class ClockedDuration(DurationTimerEventDefinition):
+class ClockedDuration(_Clocked, DurationTimerEventDefinition):
+    def compute_value(self, my_task, now):
+        value = timer_value(my_task, self.expression)
+        if isinstance(value, timedelta):
+            return (now + value).isoformat()
+        parsed = TimerEventDefinition.parse_iso_duration(value)
+        return (now + TimerEventDefinition.get_timedelta_from_start(parsed, now)).isoformat()
+
     def has_fired(self, my_task):
-        event_value = my_task._get_internal_data("event_value")
-        if event_value is None:
-            value = timer_value(my_task, self.expression)
-            start = engine_now(my_task)
-            if isinstance(value, timedelta):
-                delta = value
-            else:
-                parsed = TimerEventDefinition.parse_iso_duration(value)
-                delta = TimerEventDefinition.get_timedelta_from_start(parsed, start)
-            event_value = (start + delta).isoformat()
-            my_task._set_internal_data(event_value=event_value)
-        if parse_moment(event_value) <= engine_now(my_task):
+        if parse_moment(self.event_value(my_task)) <= engine_now(my_task):
             my_task._set_internal_data(event_fired=True)
         return my_task._get_internal_data("event_fired", False)
 
 
-class ClockedCycle(CycleTimerEventDefinition):
+class ClockedCycle(_Clocked, CycleTimerEventDefinition):
+    def compute_value(self, my_task, now):
+        return _first_cycle(timer_value(my_task, self.expression), now)
+
     def cycle_complete(self, my_task):
         now = engine_now(my_task)
-        event_value = my_task._get_internal_data("event_value")
-        if event_value is None:
-            event_value = _first_cycle(timer_value(my_task, self.expression), now)
+        event_value = self.event_value(my_task)
         ready = False
         if event_value["cycles"] != 0:
             next_event = datetime.fromisoformat(event_value["next"])
@@ -88,6 +143,28 @@ class ClockedCycle(CycleTimerEventDefinition):
             my_task.internal_data["event_fired"] = True
         my_task._set_internal_data(event_value=event_value)
         return ready
+
+
+def recompute(my_task) -> None:
+    """Evaluate a waiting timer again as of the moment it started (after a calendar load)."""
+    definition = my_task.task_spec.event_definition
+    started = my_task._get_internal_data("timer_started_at")
+    if not isinstance(definition, _Clocked) or started is None:
+        return
+    engine = my_task.workflow.script_engine
+    real_clock, engine.clock = engine.clock, _FrozenClock(datetime.fromisoformat(started))
+    try:
+        remember_value(definition, my_task, engine.clock.now())
+    finally:
+        engine.clock = real_clock
+
+
+class _FrozenClock:
+    def __init__(self, moment: datetime):
+        self.moment = moment
+
+    def now(self) -> datetime:
+        return self.moment
 
 
 def _first_cycle(expression: str, now: datetime) -> dict:

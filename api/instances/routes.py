@@ -36,7 +36,7 @@ def start(body, key, idempotency_key=None):
 def list_all(args, pagination_parameters):
     """List the instances you may read, newest first."""
     items, total = instances.list_instances(
-        runtime.actor(), args, pagination_parameters.page, pagination_parameters.page_size
+        runtime.config(), runtime.actor(), args, pagination_parameters.page, pagination_parameters.page_size
     )
     pagination_parameters.item_count = total
     return items
@@ -47,7 +47,7 @@ def list_all(args, pagination_parameters):
 @blp.problems(403, 404)
 def get(instance_id):
     """An instance: status, variables, active tasks, definition version."""
-    return instances.get_instance(runtime.actor(), instance_id)
+    return instances.get_instance(runtime.config(), runtime.actor(), instance_id)
 
 
 @blp.route("/process-instances/<instance_id>/history")

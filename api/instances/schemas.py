@@ -13,6 +13,13 @@ class InstanceErrorSchema(Schema):
     at = ma.fields.String()
 
 
+class ClockPauseSchema(Schema):
+    start = ma.fields.String(data_key="from", attribute="from")
+    to = ma.fields.String(allow_none=True)
+    element_id = ma.fields.String()
+    task_id = ma.fields.String()
+
+
 class InstanceSchema(Schema):
     id = ma.fields.String()
     process_key = ma.fields.String()
@@ -26,6 +33,16 @@ class InstanceSchema(Schema):
     started_by = ma.fields.String()
     ended_at = ma.fields.DateTime(allow_none=True)
     active_tasks = ma.fields.List(ma.fields.Nested(TaskSchema))
+    statutory_limit = ma.fields.String(
+        allow_none=True, metadata={"description": "the case's legal limit, e.g. 20WD"}
+    )
+    statutory_started_at = ma.fields.DateTime(allow_none=True)
+    statutory_due_at = ma.fields.DateTime(
+        allow_none=True, metadata={"description": "recomputed with the paused working days (暂停计时)"}
+    )
+    clock_paused = ma.fields.Boolean()
+    clock_pauses = ma.fields.List(ma.fields.Nested(ClockPauseSchema))
+    calendar_incomplete = ma.fields.Boolean()
 
 
 class InstanceStartSchema(Schema):

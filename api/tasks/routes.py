@@ -18,9 +18,9 @@ blp = Blueprint("tasks", __name__, url_prefix="/api/v1/tasks", description="Work
 @blp.response(200, TaskSchema(many=True))
 @blp.paginate()
 def worklist(args, pagination_parameters):
-    """Your worklist: tasks assigned to you and unclaimed tasks of your groups, due first."""
+    """Your worklist, due first; supervisors filtering by overdue or level see every open task."""
     items, total = tasks.worklist(
-        runtime.actor(), args, pagination_parameters.page, pagination_parameters.page_size
+        runtime.config(), runtime.actor(), args, pagination_parameters.page, pagination_parameters.page_size
     )
     pagination_parameters.item_count = total
     return items

@@ -14,7 +14,20 @@ class TaskSchema(Schema):
     candidate_groups = ma.fields.List(ma.fields.String())
     assignee = ma.fields.String(allow_none=True)
     state = ma.fields.String(metadata={"description": "ready | suspended | completed | cancelled"})
+    deadline = ma.fields.String(allow_none=True, metadata={"description": "the limit, e.g. 5WD, 3D, PT24H"})
+    clock_started_at = ma.fields.DateTime(allow_none=True)
     due_at = ma.fields.DateTime(allow_none=True)
+    remind_at = ma.fields.DateTime(allow_none=True)
+    warn_at = ma.fields.DateTime(allow_none=True)
+    level = ma.fields.String(
+        metadata={"description": "normal | reminder (提醒) | warning (预警) | alarm (报警)"}
+    )
+    elapsed_share = ma.fields.Float(allow_none=True, metadata={"description": "share of the limit used"})
+    calendar_incomplete = ma.fields.Boolean(
+        metadata={
+            "description": "the due date reaches a year without holiday data; recomputed when it is loaded"
+        }
+    )
     created_at = ma.fields.DateTime()
     completed_at = ma.fields.DateTime(allow_none=True)
     completed_by = ma.fields.String(allow_none=True)
@@ -40,6 +53,8 @@ class TaskQueryArgsSchema(Schema):
     process_key = ma.fields.String()
     business_key = ma.fields.String()
     due_before = ma.fields.AwareDateTime(default_timezone=None)
+    overdue = ma.fields.Boolean(metadata={"description": "only tasks past their due date"})
+    level = ma.fields.String(validate=ma.validate.OneOf(["normal", "reminder", "warning", "alarm"]))
 
 
 class TaskCompletionSchema(Schema):

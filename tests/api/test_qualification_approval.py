@@ -20,7 +20,9 @@ def test_normal_procedure_grant_issues_certificate(case):
     assert case.active(iid) == ["accept_application"]
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
     case.complete(iid, "technical_review", "review_center", {"conclusion": "conforms"})
-    result = case.complete(iid, "decide", "approver", {"decision": "grant"})
+    case.complete(iid, "decide", "approver", {"decision": "grant"})
+    assert case.active(iid) == ["issue_certificate"]
+    result = case.complete(iid, "issue_certificate", "clerk", {"delivery": "electronic"})
     assert result["instance"]["status"] == "completed"
     variables = case.instance(iid)["variables"]
     assert variables["outcome"] == "granted"
@@ -36,6 +38,7 @@ def test_certificate_numbers_are_unique_and_sequential(case):
         case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
         case.complete(iid, "technical_review", "review_center", {"conclusion": "conforms"})
         case.complete(iid, "decide", "approver", {"decision": "grant"})
+        case.complete(iid, "issue_certificate", "clerk", {"delivery": "counter"})
         numbers.append(case.instance(iid)["variables"]["certificate_no"])
     assert numbers == ["202612000001", "202612000002"]
 
@@ -81,6 +84,7 @@ def test_rectification_then_grant(case):
     case.complete(iid, "verify_rectification", "review_center", {"effective": True})
     assert case.active(iid) == ["decide"]
     case.complete(iid, "decide", "approver", {"decision": "grant"})
+    case.complete(iid, "issue_certificate", "clerk", {"delivery": "mail"})
     assert case.instance(iid)["variables"]["outcome"] == "granted"
 
 
@@ -101,6 +105,7 @@ def _commitment_granted(case):
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
     assert case.active(iid) == ["decide"], "the commitment procedure decides without technical review"
     case.complete(iid, "decide", "approver", {"decision": "grant"})
+    case.complete(iid, "issue_certificate", "clerk", {"delivery": "electronic"})
     assert case.active(iid) == ["verify_commitment"]
     assert case.instance(iid)["variables"]["certificate_status"] == "valid"
     return iid

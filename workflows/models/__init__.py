@@ -1,6 +1,7 @@
 """Database tables. Import models from here."""
 
 from .audit import AuditEvent
+from .calendar import CalendarYear
 from .definitions import Deployment, Form, ProcessDefinition
 from .instances import (
     ACTIVE_STATUSES,
@@ -9,6 +10,8 @@ from .instances import (
     ProcessInstance,
     Sequence,
 )
+from .jobs import Job
+from .notifications import Notification
 from .tasks import OPEN_TASK_STATES, Task, TaskCandidateGroup
 from .users import ApiToken, User
 
@@ -17,10 +20,13 @@ __all__ = [
     "OPEN_TASK_STATES",
     "ApiToken",
     "AuditEvent",
+    "CalendarYear",
     "Deployment",
     "Form",
     "IdempotencyRecord",
+    "Job",
     "MessageSubscription",
+    "Notification",
     "ProcessDefinition",
     "ProcessInstance",
     "Sequence",

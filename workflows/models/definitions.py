@@ -45,6 +45,7 @@ class ProcessDefinition(db.Model):
     start_form: Mapped[str | None] = mapped_column(String(64))
     lane_groups: Mapped[list] = mapped_column(JSONType)
     starter_groups: Mapped[list] = mapped_column(JSONType)
+    properties: Mapped[dict] = mapped_column(JSONType, default=dict)
     deployment_id: Mapped[int] = mapped_column(ForeignKey("deployments.id"))
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

@@ -1,0 +1,64 @@
+import marshmallow as ma
+
+from ..smorest import Schema
+from ..tasks.schemas import TaskSchema
+
+
+class CalendarYearSchema(Schema):
+    year = ma.fields.Integer(dump_only=True)
+    source = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
+    holidays = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.List(ma.fields.String()),
+        required=True,
+        metadata={"description": "holiday name -> its days off (YYYY-MM-DD)"},
+    )
+    workdays = ma.fields.List(
+        ma.fields.String(), load_default=list, metadata={"description": "weekend make-up working days (调休)"}
+    )
+    loaded_at = ma.fields.DateTime(dump_only=True)
+    loaded_by = ma.fields.String(dump_only=True)
+
+
+class CalendarLoadResultSchema(Schema):
+    years = ma.fields.List(ma.fields.Integer())
+    tasks_recomputed = ma.fields.Integer()
+    instances_recomputed = ma.fields.Integer()
+
+
+class FlaggedInstanceSchema(Schema):
+    id = ma.fields.String()
+    process_key = ma.fields.String()
+    business_key = ma.fields.String(allow_none=True)
+    status = ma.fields.String()
+    statutory_due_at = ma.fields.DateTime(allow_none=True)
+
+
+class FlaggedSchema(Schema):
+    tasks = ma.fields.List(ma.fields.Nested(TaskSchema))
+    instances = ma.fields.List(ma.fields.Nested(FlaggedInstanceSchema))
+
+
+class IncidentSchema(Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    instance_id = ma.fields.String(allow_none=True)
+    payload = ma.fields.Dict()
+    attempts = ma.fields.Integer()
+    last_error = ma.fields.String(allow_none=True)
+    due_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+    state = ma.fields.String()
+
+
+class WorkingDaysArgsSchema(Schema):
+    start = ma.fields.AwareDateTime(default_timezone=None)
+    days = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=3660))
+
+
+class WorkingDaysSchema(Schema):
+    day = ma.fields.Date()
+    due_at = ma.fields.DateTime()
+    complete = ma.fields.Boolean(
+        metadata={"description": "false when a year without holiday data was crossed"}
+    )

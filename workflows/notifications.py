@@ -1,0 +1,21 @@
+"""Reading the reminders (催办) and notices sent to a user or their groups."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_, select
+
+from .database import UnitOfWork
+from .models import Notification
+
+
+def list_notifications(actor, page: int, page_size: int) -> tuple[list[Notification], int]:
+    """Notices addressed to ``actor`` or one of their groups, newest first."""
+    stmt = select(Notification).where(
+        or_(Notification.recipient_user == actor.name, Notification.recipient_group.in_(actor.groups))
+    )
+    with UnitOfWork() as uow:
+        total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        rows = uow.session.scalars(
+            stmt.order_by(Notification.id.desc()).offset((page - 1) * page_size).limit(page_size)
+        ).all()
+        return list(rows), total

@@ -1,0 +1,192 @@
+"""Tables derived from a case's SpiffWorkflow state, rewritten on every save.
+
+The worklist (one row per human task, with its deadline), message subscriptions,
+timer jobs and the statutory clock are projections of the workflow: queries read them,
+the workflow stays the single source of truth.
+"""
+
+from __future__ import annotations
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import delete, select
+
+from . import audit, deadlines
+from .clock import parse_moment
+from .models import OPEN_TASK_STATES, Job, MessageSubscription, Task, TaskCandidateGroup
+
+_CLOSED = ("completed", "cancelled")
+
+
+def meta(task_spec) -> dict:
+    return (getattr(task_spec, "extensions", None) or {}).get("meta") or {}
+
+
+def sync_tasks(config, uow, row, ready, actor, now, calendar) -> None:
+    session = uow.session
+    open_rows = {
+        t.id: t
+        for t in session.scalars(
+            select(Task).where(Task.instance_id == row.id, Task.state.in_(OPEN_TASK_STATES))
+        )
+    }
+    ready_by_id = {str(t.id): t for t in ready}
+    for task_id, task_row in open_rows.items():
+        if task_id not in ready_by_id:
+            task_row.state = "cancelled"
+            task_row.completed_at = now
+    state = "suspended" if row.status == "suspended" else "ready"
+    for task_id, spiff_task in ready_by_id.items():
+        if task_id in open_rows:
+            continue
+        existing = session.get(Task, task_id)
+        if existing is not None:
+            existing.state, existing.assignee = state, None
+            existing.completed_at = existing.completed_by = None
+            _apply_deadline(config, existing, spiff_task, now, calendar)
+            continue
+        task_row = _new_task_row(row, task_id, spiff_task, state, now)
+        _apply_deadline(config, task_row, spiff_task, now, calendar)
+        session.add(task_row)
+        audit.record(uow, actor, "task_created", now, row, task_id, element_id=spiff_task.task_spec.bpmn_id)
+
+
+def _new_task_row(row, task_id, spiff_task, state, now) -> Task:
+    spec = spiff_task.task_spec
+    task_meta = meta(spec)
+    return Task(
+        id=task_id,
+        instance_id=row.id,
+        process_key=row.process_key,
+        business_key=row.business_key,
+        bpmn_id=spec.bpmn_id,
+        name=spec.bpmn_name or spec.bpmn_id,
+        lane=spec.lane,
+        form_hash=task_meta.get("form_hash"),
+        state=state,
+        created_at=now,
+        candidates=[TaskCandidateGroup(group_name=g) for g in task_meta.get("candidate_groups", [])],
+    )
+
+
+def _apply_deadline(config, task_row: Task, spiff_task, now, calendar) -> None:
+    properties = meta(spiff_task.task_spec).get("properties", {})
+    spec = properties.get("deadline")
+    if not spec:
+        return
+    start = deadlines.clock_start(spiff_task.data.get(properties.get("deadlineStart", "")), now)
+    set_deadline(config, task_row, spec, start, calendar)
+
+
+def set_deadline(config, task_row: Task, spec: str, start, calendar) -> None:
+    deadline = deadlines.compute(calendar, spec, start, config.oversight_thresholds)
+    task_row.deadline, task_row.clock_started_at = spec, deadline.started_at
+    task_row.due_at, task_row.remind_at, task_row.warn_at = (
+        deadline.due_at,
+        deadline.remind_at,
+        deadline.warn_at,
+    )
+    task_row.calendar_incomplete = not deadline.complete
+
+
+def sync_subscriptions(uow, row, workflow) -> None:
+    waiting = set()
+    if row.status not in _CLOSED:
+        waiting = {
+            (str(t.id), t.task_spec.event_definition.name, t.task_spec.bpmn_id)
+            for t in _waiting_catchers(workflow, MessageEventDefinition)
+        }
+    existing = uow.session.scalars(
+        select(MessageSubscription).where(MessageSubscription.instance_id == row.id)
+    ).all()
+    for sub in existing:
+        if (sub.task_id, sub.name, sub.element_id) not in waiting:
+            uow.session.delete(sub)
+    known = {(s.task_id, s.name, s.element_id) for s in existing}
+    for task_id, name, element_id in waiting - known:
+        uow.session.add(
+            MessageSubscription(
+                instance_id=row.id,
+                name=name,
+                business_key=row.business_key,
+                task_id=task_id,
+                element_id=element_id,
+            )
+        )
+
+
+def _waiting_catchers(workflow, definition_class):
+    for task in workflow.event_manager.tasks.values():
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, definition_class) and task.state == TaskState.WAITING:
+            yield task
+
+
+def sync_timer_jobs(uow, row, workflow, now) -> None:
+    """One ``timer`` job per waiting timer event, due when the timer fires."""
+    wanted = {}
+    if row.status not in _CLOSED:
+        for task in _waiting_catchers(workflow, TimerEventDefinition):
+            fire_at = timer_fire_moment(task)
+            if fire_at is not None:
+                wanted[f"timer:{task.id}"] = (str(task.id), task.task_spec.bpmn_id, fire_at)
+    existing = {
+        j.dedup_key: j
+        for j in uow.session.scalars(select(Job).where(Job.instance_id == row.id, Job.kind == "timer"))
+    }
+    for key, job in existing.items():
+        if key not in wanted:
+            uow.session.delete(job)
+    state = "suspended" if row.status == "suspended" else "pending"
+    for key, (task_id, element_id, fire_at) in wanted.items():
+        job = existing.get(key)
+        if job is None:
+            uow.session.add(
+                Job(
+                    kind="timer", dedup_key=key, instance_id=row.id, due_at=fire_at, state=state,
+                    payload={"task_id": task_id, "element_id": element_id}, created_at=now, updated_at=now,
+                )
+            )  # fmt: skip
+        elif job.due_at != fire_at:
+            job.due_at, job.attempts, job.updated_at = fire_at, 0, now
+
+
+def timer_fire_moment(task):
+    value = task._get_internal_data("event_value")
+    if isinstance(value, dict):
+        value = value.get("next") if value.get("cycles", 0) != 0 else None
+    return parse_moment(value) if value else None
+
+
+def delete_jobs(uow, row) -> None:
+    uow.session.execute(delete(Job).where(Job.instance_id == row.id, Job.kind == "timer"))
+
+
+def sync_statutory_clock(row, ready, now, calendar) -> bool:
+    """Open a pause while a task marked ``pausesStatutoryClock`` is open, close it after.
+
+    Returns whether the statutory due date was computed on complete calendar data.
+    """
+    if not row.statutory_limit:
+        return True
+    pausing = {str(t.id): t.task_spec.bpmn_id for t in ready if _pauses(t.task_spec)}
+    pauses = [dict(p) for p in row.clock_pauses or []]
+    open_ids = {p["task_id"] for p in pauses if not p.get("to")}
+    for pause in pauses:
+        if not pause.get("to") and (pause["task_id"] not in pausing or row.status in _CLOSED):
+            pause["to"] = now.isoformat()
+    if row.status not in _CLOSED:
+        for task_id, element_id in pausing.items():
+            if task_id not in open_ids:
+                pauses.append(
+                    {"from": now.isoformat(), "to": None, "task_id": task_id, "element_id": element_id}
+                )
+    row.clock_pauses = pauses
+    due = deadlines.statutory_due(calendar, row.statutory_limit, row.statutory_started_at, pauses, now)
+    row.statutory_due_at = due.due_at
+    return due.complete
+
+
+def _pauses(task_spec) -> bool:
+    return str(meta(task_spec).get("properties", {}).get("pausesStatutoryClock", "")).lower() == "true"
