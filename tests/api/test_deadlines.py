@@ -1,0 +1,228 @@
+"""Due dates, oversight levels, the statutory clock and its pauses, incomplete calendars."""
+
+import json
+from datetime import datetime
+
+import pytest
+from sqlalchemy import select
+
+from workflows.clock import BUREAU_TZ
+from workflows.database import db
+from workflows.models import Job
+
+from ..factories import DATA, CaseDriver, run_worker
+
+
+def at(*args):
+    return datetime(*args, tzinfo=BUREAU_TZ)
+
+
+@pytest.fixture
+def case(client, auth, deployed):
+    return CaseDriver(client, auth)
+
+
+def test_task_shows_its_due_date_and_thresholds(case):
+    task = case.start()["active_tasks"][0]
+    assert task["deadline"] == "5WD"
+    assert datetime.fromisoformat(task["due_at"]) == at(2026, 3, 9, 23, 59, 59, 999999)
+    assert datetime.fromisoformat(task["remind_at"]) == at(2026, 3, 5, 12, 0)
+    assert (task["level"], task["elapsed_share"]) == ("normal", 0.0)
+
+
+@pytest.mark.parametrize(
+    ("moment", "level"),
+    [(at(2026, 3, 4, 9), "normal"), (at(2026, 3, 5, 13), "reminder"), (at(2026, 3, 7, 10), "warning"),
+     (at(2026, 3, 10, 8), "alarm")],
+)  # fmt: skip
+def test_oversight_level_follows_the_clock(case, clock, moment, level):
+    iid = case.start()["id"]
+    clock.set(moment)
+    assert case.task(iid, "accept_application", "clerk")["level"] == level
+
+
+def test_supervisors_filter_all_open_tasks_by_level(client, auth, case, clock):
+    late = case.start()["id"]
+    clock.set(at(2026, 3, 3, 9))
+    fresh = case.start()["id"]
+    clock.set(at(2026, 3, 10, 8))
+    overdue = client.get("/api/v1/tasks?overdue=true", headers=auth.headers("supervisor")).json
+    assert [t["instance_id"] for t in overdue] == [late]
+    warning = client.get("/api/v1/tasks?level=warning", headers=auth.headers("supervisor")).json
+    assert [t["instance_id"] for t in warning] == [fresh]
+    assert client.get("/api/v1/tasks?overdue=true", headers=auth.headers("approver")).json == []
+
+
+def test_worklist_sorts_by_due_date(client, auth, case, clock):
+    first = case.start()["id"]
+    second = case.start()["id"]
+    case.complete(second, "accept_application", "clerk", {"decision": "accept"})
+    clock.advance(days=1)
+    case.complete(first, "accept_application", "clerk", {"decision": "accept"})
+    third = case.start()["id"]
+    listed = client.get("/api/v1/tasks", headers=auth.headers("clerk")).json
+    assert [t["instance_id"] for t in listed] == [third]
+    reviews = client.get(
+        "/api/v1/tasks?due_before=2026-04-30T00:00:00%2B08:00", headers=auth.headers("review_center")
+    )
+    assert [t["instance_id"] for t in reviews.json] == [second, first]
+
+
+def test_statutory_clock_pauses_while_the_applicant_supplements(case, clock):
+    clock.set(at(2026, 2, 2, 9))
+    started = case.start()
+    iid = started["id"]
+    assert started["statutory_limit"] == "20WD"
+    unpaused_due = started["statutory_due_at"]
+    clock.set(at(2026, 2, 5, 10))
+    case.complete(
+        iid, "accept_application", "clerk", {"decision": "supplement", "missing_items": ["检验能力证明"]}
+    )
+    paused = case.instance(iid)
+    assert paused["clock_paused"] is True
+    assert paused["clock_pauses"][0]["element_id"] == "submit_supplements"
+    clock.set(at(2026, 2, 26, 15))
+    case.complete(iid, "submit_supplements", "applicant", {"materials": [{"name": "检验能力证明"}]})
+    resumed = case.instance(iid)
+    assert resumed["clock_paused"] is False
+    [pause] = resumed["clock_pauses"]
+    assert pause["element_id"] == "submit_supplements"
+    assert datetime.fromisoformat(pause["from"]) == at(2026, 2, 5, 10)
+    assert datetime.fromisoformat(pause["to"]) == at(2026, 2, 26, 15)
+    # paused 10 working days across the Spring Festival: 20WD become 30WD from receipt
+    assert datetime.fromisoformat(unpaused_due) == at(2026, 3, 6, 23, 59, 59, 999999)
+    assert datetime.fromisoformat(resumed["statutory_due_at"]) == at(2026, 3, 20, 23, 59, 59, 999999)
+
+
+def test_technical_review_time_is_not_counted(case, clock):
+    iid = case.start()["id"]
+    case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
+    assert case.instance(iid)["clock_paused"] is True
+    clock.advance(days=14)
+    case.complete(iid, "technical_review", "review_center", {"conclusion": "conforms"})
+    instance = case.instance(iid)
+    assert instance["clock_paused"] is False
+    assert instance["clock_pauses"][0]["element_id"] == "technical_review"
+
+
+def test_deadline_into_a_year_without_data_is_flagged_then_recomputed_on_load(client, auth, case, clock, app):
+    clock.set(at(2026, 12, 28, 9))
+    started = case.start()
+    task = started["active_tasks"][0]
+    assert task["calendar_incomplete"] is True
+    assert started["calendar_incomplete"] is True
+    assert datetime.fromisoformat(task["due_at"]).date().isoformat() == "2027-01-04"
+    flagged = client.get("/api/v1/admin/calendar/incomplete", headers=auth.headers("admin")).json
+    assert [t["id"] for t in flagged["tasks"]] == [task["id"]]
+    assert [i["id"] for i in flagged["instances"]] == [started["id"]]
+    schedule = json.loads((DATA / "calendar" / "2027.json").read_text())
+    body = {k: v for k, v in schedule.items() if k != "year"}
+    loaded = client.put("/api/v1/admin/calendar/years/2027", json=body, headers=auth.headers("admin"))
+    assert loaded.status_code == 200, loaded.json
+    assert loaded.json["tasks_recomputed"] == 1
+    recomputed = case.instance(started["id"])
+    assert recomputed["calendar_incomplete"] is False
+    assert recomputed["active_tasks"][0]["calendar_incomplete"] is False
+    assert datetime.fromisoformat(recomputed["active_tasks"][0]["due_at"]).date().isoformat() == "2027-01-05"
+    with app.app_context():
+        warn_job = db.session.scalars(
+            select(Job).where(Job.dedup_key.like("timer:%")).order_by(Job.due_at)
+        ).first()
+    assert warn_job.due_at.astimezone(BUREAU_TZ).date().isoformat() == "2027-01-04"
+    assert client.get("/api/v1/admin/calendar/incomplete", headers=auth.headers("admin")).json["tasks"] == []
+
+
+def test_loading_a_schedule_needs_admin_and_valid_dates(client, auth):
+    body = {"source": "x", "holidays": {"春节": ["2027-02-31"]}, "workdays": ["2027-02-17"]}
+    assert (
+        client.put("/api/v1/admin/calendar/years/2027", json=body, headers=auth.headers("clerk")).status_code
+        == 403
+    )
+    response = client.put("/api/v1/admin/calendar/years/2027", json=body, headers=auth.headers("admin"))
+    assert response.status_code == 422
+    assert sorted(e["pointer"] for e in response.json["errors"]) == ["/0/holidays/春节/0", "/0/workdays/0"]
+
+
+def test_calendar_load_command_is_audited(app, client, auth):
+    result = app.test_cli_runner().invoke(args=["calendar", "load", str(DATA / "calendar" / "2027.json")])
+    assert result.exit_code == 0, result.output
+    assert "loaded 2027" in result.output
+    years = client.get("/api/v1/admin/calendar/years", headers=auth.headers("admin")).json
+    assert [(y["year"], y["loaded_by"]) for y in years] == [(2027, "setup")]
+
+
+def test_working_day_calculator(client, auth):
+    response = client.get("/api/v1/calendar/working-days?start=2026-02-12T10:00:00%2B08:00&days=3",
+                          headers=auth.headers("clerk"))  # fmt: skip
+    assert response.json["day"] == "2026-02-24"
+    assert response.json["complete"] is True
+
+
+def test_reminder_at_warning_and_supervision_when_overdue(client, auth, case, clock, app):
+    iid = case.start()["id"]
+    clock.set(at(2026, 3, 7, 10))
+    assert run_worker(app) == 1
+    notices = client.get("/api/v1/notifications", headers=auth.headers("clerk")).json
+    assert len(notices) == 1
+    assert notices[0]["kind"] == "reminder" and notices[0]["instance_id"] == iid
+    assert case.active(iid) == ["accept_application"]
+    clock.set(at(2026, 3, 10, 8))
+    assert run_worker(app) == 1
+    assert case.active(iid) == ["accept_application", "supervise_accept"]
+    supervision = case.task(iid, "supervise_accept", "supervisor")
+    assert supervision["candidate_groups"] == ["supervisor"]
+    case.complete(iid, "supervise_accept", "supervisor", {"measure": "urged"})
+    case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
+    assert case.active(iid) == ["technical_review"]
+    history = [
+        e["action"]
+        for e in client.get(f"/api/v1/process-instances/{iid}/history", headers=auth.headers("admin")).json
+    ]
+    assert history.count("timer_fired") == 2
+
+
+def test_a_claimed_task_reminds_its_assignee(client, auth, case, clock, app):
+    iid = case.start()["id"]
+    task = case.task(iid, "accept_application", "clerk")
+    client.post(f"/api/v1/tasks/{task['id']}/claim", headers=auth.headers("clerk", "clerk2"))
+    clock.set(at(2026, 3, 7, 10))
+    run_worker(app)
+    assert [
+        n["recipient_user"]
+        for n in client.get("/api/v1/notifications", headers=auth.headers("clerk", "clerk2")).json
+    ] == ["clerk2"]
+    assert client.get("/api/v1/notifications", headers=auth.headers("clerk")).json == []
+
+
+def test_completing_in_time_cancels_the_escalation_timers(client, auth, case, clock, app):
+    iid = case.start()["id"]
+    case.complete(iid, "accept_application", "clerk", {"decision": "refuse", "reason": "材料不属实"})
+    clock.set(at(2026, 3, 20))
+    assert run_worker(app) == 0
+    with app.app_context():
+        assert db.session.scalars(select(Job).where(Job.instance_id == iid)).all() == []
+
+
+def test_rectification_past_its_limit_counts_as_ineffective(case, clock, app):
+    iid = case.start()["id"]
+    case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
+    case.complete(
+        iid, "technical_review", "review_center", {"conclusion": "basically_conforms", "findings": "x"}
+    )
+    assert case.active(iid) == ["rectify"]
+    clock.advance(days=60)
+    run_worker(app)
+    instance = case.instance(iid)
+    assert [t["bpmn_id"] for t in instance["active_tasks"]] == ["decide"]
+    assert instance["variables"]["rectification_late"] is True
+    assert instance["variables"]["effective"] is False
+
+
+def test_suspended_case_timers_wait_for_resume(client, auth, case, clock, app):
+    iid = case.start()["id"]
+    client.post(f"/api/v1/process-instances/{iid}/suspend", headers=auth.headers("admin"))
+    clock.set(at(2026, 3, 10, 8))
+    assert run_worker(app) == 0
+    client.post(f"/api/v1/process-instances/{iid}/resume", headers=auth.headers("admin"))
+    assert run_worker(app) == 2
+    assert case.active(iid) == ["accept_application", "supervise_accept"]
