@@ -50,4 +50,8 @@ def _engine_config(config) -> EngineConfig:
     return EngineConfig(
         max_task_depth=config["BPM_MAX_TASK_DEPTH"],
         certificate_region_code=config["BPM_CERTIFICATE_REGION_CODE"],
+        conflict_cooling_off_years=config["BPM_CONFLICT_COOLING_OFF_YEARS"],
+        workload_limit=config["BPM_WORKLOAD_LIMIT"],
+        workload_period_days=config["BPM_WORKLOAD_PERIOD_DAYS"],
+        min_inspectors_per_target=config["BPM_MIN_INSPECTORS_PER_TARGET"],
     )

@@ -23,11 +23,29 @@ class Settings:
     BPM_MAX_TASK_DEPTH = 900
     # Region code in issued certificate numbers (12 = Tianjin).
     BPM_CERTIFICATE_REGION_CODE = "12"
+    # Draws: years after a conflict of interest ends during which the person still recuses.
+    BPM_CONFLICT_COOLING_OFF_YEARS = 3
+    # Draws: pending or confirmed assignments a person may hold per period before being skipped.
+    BPM_WORKLOAD_LIMIT = 5
+    # Draws: length in days of the workload period.
+    BPM_WORKLOAD_PERIOD_DAYS = 365
+    # Draws: inspectors per inspection target (at least two law-enforcement officers).
+    BPM_MIN_INSPECTORS_PER_TARGET = 2
+
+# Integer keys that an environment variable of the same name may set.
+_INTEGER_KEYS = (
+    "BPM_CONFLICT_COOLING_OFF_YEARS",
+    "BPM_WORKLOAD_LIMIT",
+    "BPM_WORKLOAD_PERIOD_DAYS",
+    "BPM_MIN_INSPECTORS_PER_TARGET",
+)
 
 
 def from_environment(instance_path: str) -> dict:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{os.path.join(instance_path, 'bpm.sqlite')}"
-    return {"SQLALCHEMY_DATABASE_URI": database_uri(url)}
+    values = {"SQLALCHEMY_DATABASE_URI": database_uri(url)}
+    values.update({key: int(os.environ[key]) for key in _INTEGER_KEYS if os.environ.get(key)})
+    return values
 
 
 def database_uri(url: str) -> str:

@@ -15,3 +15,12 @@ class EngineConfig:
     max_task_depth: int = 900
     # Prefix of issued certificate numbers: year + this + sequence (CMA numbering).
     certificate_region_code: str = "12"
+    # Recusal (回避): a conflict of interest that ended less than this many years ago
+    # still excludes the person from draws concerning the institution (practice).
+    conflict_cooling_off_years: int = 3
+    # Workload: a person holding this many pending or confirmed assignments made in
+    # the last ``workload_period_days`` days is not drawn (a person may override it).
+    workload_limit: int = 5
+    workload_period_days: int = 365
+    # Inspectors drawn per inspection target unless the check item asks for more.
+    min_inspectors_per_target: int = 2
