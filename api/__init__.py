@@ -15,6 +15,7 @@ from .definitions.routes import blp as definitions_blp
 from .deployments.routes import blp as deployments_blp
 from .instances.routes import blp as instances_blp
 from .messages.routes import blp as messages_blp
+from .registries.routes import blp as registries_blp
 from .smorest import Api
 from .tasks.routes import blp as tasks_blp
 
@@ -36,7 +37,15 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.extensions["engine_config"] = app.config.get("ENGINE_CONFIG") or _engine_config(app.config)
 
     api = Api(app)
-    for blueprint in (deployments_blp, definitions_blp, instances_blp, tasks_blp, messages_blp):
+    blueprints = (
+        deployments_blp,
+        definitions_blp,
+        instances_blp,
+        tasks_blp,
+        messages_blp,
+        registries_blp,
+    )
+    for blueprint in blueprints:
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
     app.register_blueprint(health.docs_assets)

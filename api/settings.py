@@ -32,6 +32,7 @@ class Settings:
     # Draws: inspectors per inspection target (at least two law-enforcement officers).
     BPM_MIN_INSPECTORS_PER_TARGET = 2
 
+
 # Integer keys that an environment variable of the same name may set.
 _INTEGER_KEYS = (
     "BPM_CONFLICT_COOLING_OFF_YEARS",
