@@ -13,6 +13,7 @@ from workflows.database import configure_engine, db
 from . import auth, cli, errors, health, settings
 from .definitions.routes import blp as definitions_blp
 from .deployments.routes import blp as deployments_blp
+from .draws.routes import blp as draws_blp
 from .instances.routes import blp as instances_blp
 from .messages.routes import blp as messages_blp
 from .registries.routes import blp as registries_blp
@@ -44,6 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         tasks_blp,
         messages_blp,
         registries_blp,
+        draws_blp,
     )
     for blueprint in blueprints:
         api.register_blueprint(blueprint)
