@@ -12,6 +12,8 @@ from workflows.deployments import deploy_definitions
 from workflows.errors import EngineError
 from workflows.users import Actor, create_user_token
 
+from . import registry_cli
+
 DEMO_USERS = {
     "clerk1": ["clerk"],
     "applicant1": ["applicant"],
@@ -74,3 +76,4 @@ def _or_exit(action):
 def init_app(app) -> None:
     app.cli.add_command(users)
     app.cli.add_command(deploy)
+    app.cli.add_command(registry_cli.registry)

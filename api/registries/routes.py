@@ -23,9 +23,11 @@ from .schemas import (
 )
 
 blp = Blueprint(
-    "registries", __name__, url_prefix="/api/v1/registries",
+    "registries",
+    __name__,
+    url_prefix="/api/v1/registries",
     description="People pools, inspection targets, check items and assignments (一单两库)",
-)  # fmt: skip
+)
 
 
 def _page(name, args, pagination_parameters):

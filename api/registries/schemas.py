@@ -80,6 +80,14 @@ class ConflictCreateSchema(Schema):
 ConflictUpdateSchema = patch_schema(ConflictCreateSchema, "ConflictUpdate")
 
 
+class ConflictImportSchema(ConflictCreateSchema):
+    """A conflict row of a CSV import: the person by staff account, or by name and kind."""
+
+    person_username = ma.fields.String(validate=_TEXT)
+    person_name = ma.fields.String(validate=_TEXT)
+    person_kind = _choice(PERSON_KINDS)
+
+
 class ConflictSchema(ConflictCreateSchema):
     id = ma.fields.Integer()
     person_id = ma.fields.Integer()
