@@ -73,10 +73,11 @@ def people_snapshots(uow, config, people: list[Person]) -> list[dict]:
             .group_by(Assignment.person_id)
         ).all()
     )
-    return [
-        person_snapshot(p, counts.get(p.id, 0), p.workload_limit or config.workload_limit)
-        for p in sorted(people, key=lambda p: p.id)
-    ]
+    snapshots = []
+    for p in sorted(people, key=lambda p: p.id):
+        limit = config.workload_limit if p.workload_limit is None else p.workload_limit
+        snapshots.append(person_snapshot(p, counts.get(p.id, 0), limit))
+    return snapshots
 
 
 def conflicts_in_force(uow, config, person_ids: list[int], credit_codes: list[str]) -> dict:

@@ -22,17 +22,9 @@ from .users import SYSTEM
 
 
 def draw_review_team(
-    uow,
-    config,
-    fields: list[str],
-    credit_code: str,
-    business_key: str,
-    exclude: list[int] | None = None,
-    seat: str | None = None,
-    previous_draw_id: int | None = None,
-    seed: int | None = None,
-    actor=SYSTEM,
-) -> dict:
+    uow, config, fields: list[str], credit_code: str, business_key: str, exclude: list[int] | None = None,
+    seat: str | None = None, previous_draw_id: int | None = None, seed: int | None = None, actor=SYSTEM,
+) -> dict:  # fmt: skip
     """Draw a review team whose fields cover ``fields``, recusing conflicts with ``credit_code``.
 
     With ``previous_draw_id`` only the seats of the people in ``exclude`` (they
@@ -110,19 +102,10 @@ def _draw(uow, actor, kind, business_key, candidates, exclusions, parameters, se
 
 
 def draw_inspection_targets(
-    uow,
-    config,
-    business_key: str,
-    check_item_code: str | None = None,
-    institution_types=None,
-    districts=None,
-    proportion: float | None = None,
-    count: int | None = None,
-    weights: dict | None = None,
-    exclude=None,
-    seed: int | None = None,
-    actor=SYSTEM,
-) -> dict:
+    uow, config, business_key: str, check_item_code: str | None = None, institution_types=None,
+    districts=None, proportion: float | None = None, count: int | None = None, weights: dict | None = None,
+    exclude=None, seed: int | None = None, actor=SYSTEM,
+) -> dict:  # fmt: skip
     """Draw inspection targets by proportion (rounded up) or count, optionally weighted by credit class.
 
     The check item, when given, supplies the target type and the proportion.
@@ -175,34 +158,18 @@ def _check_sample(count, proportion, weights) -> None:
 
 
 def draw_inspectors(
-    uow,
-    config,
-    business_key: str,
-    targets: list[str] | None = None,
-    targets_draw_id: int | None = None,
-    check_item_code: str | None = None,
-    per_target: int | None = None,
-    department: str | None = None,
-    district: str | None = None,
-    fields: list[str] | None = None,
-    match_target_district: bool = False,
-    exclude=None,
-    seed: int | None = None,
-    actor=SYSTEM,
-) -> dict:
+    uow, config, business_key: str, targets: list[str] | None = None, targets_draw_id: int | None = None,
+    check_item_code: str | None = None, per_target: int | None = None, department: str | None = None,
+    district: str | None = None, fields: list[str] | None = None, match_target_district: bool = False,
+    exclude=None, seed: int | None = None, actor=SYSTEM,
+) -> dict:  # fmt: skip
     """Draw ``per_target`` inspectors (at least the configured minimum) for each target, with recusal.
 
     Targets are credit codes, or the result of the targets draw ``targets_draw_id``;
     the check item, when given, supplies the department, district, fields and minimum.
     """
-    item = _check_item(uow, check_item_code) if check_item_code else None
-    requirements = dict(item.inspector_requirements) if item else {}
     given = {"department": department, "district": district, "fields": fields}
-    requirements.update({k: v for k, v in given.items() if v is not None})
-    if per_target is None:
-        per_target = max(config.min_inspectors_per_target, requirements.get("min_inspectors") or 0)
-    if not isinstance(per_target, int) or per_target < 1:
-        raise InvalidInput("per_target is 1 or more", [FieldError("/per_target", "must be 1 or more")])
+    requirements, per_target = _inspector_requirements(uow, config, check_item_code, given, per_target)
     chosen = _target_snapshots(uow, business_key, targets, targets_draw_id)
     candidates, exclusions = eligibility.inspector_candidates(
         uow, config, chosen, requirements, business_key, list(exclude or [])
@@ -227,6 +194,18 @@ def draw_inspectors(
     ]
     add_assignments(uow, record, seats, None)
     return {"draw_id": record.id, "seed": record.seed, **record.result}
+
+
+def _inspector_requirements(uow, config, check_item_code, given: dict, per_target) -> tuple[dict, int]:
+    """The check item's inspector requirements overridden by the given ones, and the seats per target."""
+    item = _check_item(uow, check_item_code) if check_item_code else None
+    requirements = dict(item.inspector_requirements) if item else {}
+    requirements.update({k: v for k, v in given.items() if v is not None})
+    if per_target is None:
+        per_target = max(config.min_inspectors_per_target, requirements.get("min_inspectors") or 0)
+    if not isinstance(per_target, int) or per_target < 1:
+        raise InvalidInput("per_target is 1 or more", [FieldError("/per_target", "must be 1 or more")])
+    return requirements, per_target
 
 
 def _target_snapshots(uow, business_key, codes, targets_draw_id) -> list[dict]:

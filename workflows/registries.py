@@ -85,15 +85,8 @@ def create_record(config, actor, name: str, values: dict):
     _check_writer(actor, registry)
     with UnitOfWork() as uow:
         row = add_record(uow, registry, values, config.clock.now())
-        audit.record(
-            uow,
-            actor,
-            f"{registry.label.replace(' ', '_')}_created",
-            row.created_at,
-            registry=name,
-            id=row.id,
-            values=json_safe(values),
-        )
+        action = f"{registry.label.replace(' ', '_')}_created"
+        audit.record(uow, actor, action, row.created_at, registry=name, id=row.id, values=json_safe(values))
         uow.commit()
         return row
 
@@ -115,15 +108,8 @@ def update_record(config, actor, name: str, record_id: int, changes: dict):
     with UnitOfWork() as uow:
         row = _record(uow, registry, record_id)
         change_record(uow, registry, row, changes, config.clock.now())
-        audit.record(
-            uow,
-            actor,
-            f"{registry.label.replace(' ', '_')}_updated",
-            config.clock.now(),
-            registry=name,
-            id=row.id,
-            changes=json_safe(changes),
-        )
+        action = f"{registry.label.replace(' ', '_')}_updated"
+        audit.record(uow, actor, action, row.updated_at, registry=name, id=row.id, changes=json_safe(changes))
         uow.commit()
         return row
 
@@ -173,16 +159,8 @@ def add_conflict(config, actor, person_id: int, values: dict) -> ConflictOfInter
     with UnitOfWork() as uow:
         _record(uow, PEOPLE, person_id)
         row = add_record(uow, CONFLICTS, {**values, "person_id": person_id}, config.clock.now())
-        audit.record(
-            uow,
-            actor,
-            "conflict_created",
-            row.created_at,
-            registry="conflicts",
-            id=row.id,
-            person_id=person_id,
-            values=json_safe(values),
-        )
+        about = {"registry": "conflicts", "id": row.id, "person_id": person_id}
+        audit.record(uow, actor, "conflict_created", row.created_at, values=json_safe(values), **about)
         uow.commit()
         return row
 
@@ -195,32 +173,16 @@ def update_conflict(config, actor, person_id: int, conflict_id: int, changes: di
         if row is None or row.person_id != person_id:
             raise NotFound(f"person {person_id} has no conflict of interest {conflict_id}")
         change_record(uow, CONFLICTS, row, changes, config.clock.now())
-        audit.record(
-            uow,
-            actor,
-            "conflict_updated",
-            config.clock.now(),
-            registry="conflicts",
-            id=row.id,
-            person_id=person_id,
-            changes=json_safe(changes),
-        )
+        about = {"registry": "conflicts", "id": row.id, "person_id": person_id}
+        audit.record(uow, actor, "conflict_updated", config.clock.now(), changes=json_safe(changes), **about)
         uow.commit()
         return row
 
 
 def set_certificate_status(
-    uow,
-    credit_code: str,
-    status: str,
-    certificate_no: str | None = None,
-    *,
-    at,
-    actor=SYSTEM,
-    name: str | None = None,
-    district: str | None = None,
-    institution_type: str = "testing_institution",
-) -> Institution:
+    uow, credit_code: str, status: str, certificate_no: str | None = None, *, at, actor=SYSTEM,
+    name: str | None = None, district: str | None = None, institution_type: str = "testing_institution",
+) -> Institution:  # fmt: skip
     """Keep the target pool in step with approval decisions (grant, suspend, revoke).
 
     Runs in the caller's unit of work and does not commit; an unknown institution
@@ -231,24 +193,9 @@ def set_certificate_status(
     if certificate_no is not None:
         changes["certificate_no"] = certificate_no
     if row is None:
-        values = {
-            "name": name or credit_code,
-            "credit_code": credit_code,
-            "district": district,
-            "type": institution_type,
-            **changes,
-        }
-        row = add_record(uow, INSTITUTIONS, values, at)
+        values = {"name": name or credit_code, "credit_code": credit_code, "district": district}
+        row = add_record(uow, INSTITUTIONS, {**values, "type": institution_type, **changes}, at)
     else:
         change_record(uow, INSTITUTIONS, row, changes, at)
-    audit.record(
-        uow,
-        actor,
-        "certificate_status_set",
-        at,
-        registry="institutions",
-        id=row.id,
-        credit_code=credit_code,
-        **changes,
-    )
+    audit.record(uow, actor, "certificate_status_set", at, registry="institutions", id=row.id, **changes)
     return row

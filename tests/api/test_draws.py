@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from workflows.database import db
-from workflows.models import AuditEvent
+from workflows.models import AuditEvent, DrawRecord
 
 from ..factories import application, business_key, data_file, multipart, person_body
 
@@ -80,3 +80,13 @@ def test_assignments_list_the_drawn_seats(client, auth, drawn):
     seats = response.json
     assert {s["status"] for s in seats} == {"pending"} and {s["role"] for s in seats} >= {"leader", "member"}
     assert len(seats) == len(drawn["variables"]["review_team"]["team"])
+
+
+def test_replay_detects_a_tampered_record(app, client, auth, drawn):
+    draw_id = drawn["variables"]["review_team"]["draw_id"]
+    with app.app_context():
+        record = db.session.get(DrawRecord, draw_id)
+        record.result = {**record.result, "team": list(reversed(record.result["team"]))}
+        db.session.commit()
+    response = client.post(f"/api/v1/draws/{draw_id}/replay", headers=auth.headers("review_center"))
+    assert response.status_code == 200 and response.json["matches"] is False

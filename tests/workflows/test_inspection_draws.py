@@ -9,6 +9,7 @@ from workflows import random_draws, registries
 from workflows.database import UnitOfWork, db
 from workflows.errors import InvalidInput
 from workflows.models import Assignment, AuditEvent, DrawRecord, Institution
+from workflows.services import service_operations
 from workflows.users import Actor
 
 from ..factories import check_item_body, institution_body
@@ -150,3 +151,17 @@ def test_certificate_status_follows_the_approval_and_creates_unknown_institution
     assert (row.certificate_status, row.certificate_no) == ("revoked", "202612000001")
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert actions == ["certificate_status_set", "certificate_status_set"]
+
+
+def test_service_operations_draw_targets_then_their_inspectors(config):
+    institutions(config, 3)
+    for n in range(2):
+        inspector(config, f"检查员{n}")
+    with UnitOfWork() as uow:
+        operations = service_operations(config, uow)
+        targets = operations["draw_inspection_targets"]({}, business_key=PLAN, count=2)
+        team = operations["draw_inspectors"]({}, business_key=PLAN, targets_draw_id=targets["draw_id"])
+        uow.commit()
+    assert targets["ok"] and team["ok"] and len(team["assignments"]) == 2
+    assert db.session.scalar(select(DrawRecord.drawn_by).where(DrawRecord.id == team["draw_id"])) == "system"
+    assert isinstance(team["seed"], str) and int(team["seed"]) < 2**64

@@ -8,7 +8,9 @@ from sqlalchemy import select
 from workflows import random_draws, registries
 from workflows.database import UnitOfWork, db
 from workflows.draw_records import replay_draw
-from workflows.models import Assignment, DrawRecord
+from workflows.errors import Conflict
+from workflows.models import Assignment, AuditEvent, DrawRecord
+from workflows.services import service_operations
 from workflows.users import Actor
 
 from ..factories import credit_code
@@ -126,3 +128,21 @@ def test_an_impossible_team_reports_the_uncovered_field_and_assigns_nobody(confi
     assert result["uncovered_fields"] == ["电磁兼容"] and "电磁兼容" in result["problem"]
     assert record(result["draw_id"]).ok is False
     assert db.session.scalars(select(Assignment)).all() == []
+
+
+def test_seat_responses_go_through_the_service_operation_and_are_audited(config):
+    add_person(config, "组长", can_lead=True)
+    add_person(config, "组员")
+    result = draw(config)
+    leader = result["team"][0]["person_id"]
+    respond = {"draw_id": result["draw_id"], "person_id": leader}
+    with UnitOfWork() as uow:
+        confirmed = service_operations(config, uow)["set_assignment_status"](
+            {}, status="confirmed", **respond
+        )
+        uow.commit()
+    assert confirmed == {**respond, "status": "confirmed"}
+    with pytest.raises(Conflict), UnitOfWork() as uow:
+        service_operations(config, uow)["set_assignment_status"]({}, status="pending", **respond)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "assignment_updated"))
+    assert (event.actor, event.business_key, event.details["status"]) == ("system", "CASE-1", "confirmed")
