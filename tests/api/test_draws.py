@@ -90,3 +90,10 @@ def test_replay_detects_a_tampered_record(app, client, auth, drawn):
         db.session.commit()
     response = client.post(f"/api/v1/draws/{draw_id}/replay", headers=auth.headers("review_center"))
     assert response.status_code == 200 and response.json["matches"] is False
+
+
+@pytest.mark.postgres
+def test_replay_matches_after_a_jsonb_round_trip(client, auth, drawn):
+    draw_id = drawn["variables"]["review_team"]["draw_id"]
+    response = client.post(f"/api/v1/draws/{draw_id}/replay", headers=auth.headers("admin"))
+    assert response.json["matches"] is True
