@@ -14,9 +14,11 @@ from . import auth, cli, errors, health, settings
 from .admin.routes import blp as admin_blp
 from .definitions.routes import blp as definitions_blp
 from .deployments.routes import blp as deployments_blp
+from .draws.routes import blp as draws_blp
 from .instances.routes import blp as instances_blp
 from .messages.routes import blp as messages_blp
 from .notifications.routes import blp as notifications_blp
+from .registries.routes import blp as registries_blp
 from .smorest import Api
 from .tasks.routes import blp as tasks_blp
 
@@ -39,7 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     api = Api(app)
     blueprints = (deployments_blp, definitions_blp, instances_blp, tasks_blp, messages_blp)
-    for blueprint in (*blueprints, notifications_blp, admin_blp):
+    for blueprint in (*blueprints, notifications_blp, admin_blp, registries_blp, draws_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
     app.register_blueprint(health.docs_assets)
@@ -57,4 +59,8 @@ def _engine_config(config) -> EngineConfig:
         job_lease_seconds=config["BPM_JOB_LEASE_SECONDS"],
         job_max_attempts=config["BPM_JOB_MAX_ATTEMPTS"],
         job_backoff_seconds=config["BPM_JOB_BACKOFF_SECONDS"],
+        conflict_cooling_off_years=config["BPM_CONFLICT_COOLING_OFF_YEARS"],
+        workload_limit=config["BPM_WORKLOAD_LIMIT"],
+        workload_period_days=config["BPM_WORKLOAD_PERIOD_DAYS"],
+        min_inspectors_per_target=config["BPM_MIN_INSPECTORS_PER_TARGET"],
     )

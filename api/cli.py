@@ -18,6 +18,8 @@ from workflows.errors import EngineError
 from workflows.schedules import load_schedules
 from workflows.users import Actor, create_user_token
 
+from . import registry_cli
+
 DEMO_USERS = {
     "clerk1": ["clerk"],
     "applicant1": ["applicant"],
@@ -120,3 +122,4 @@ def init_app(app) -> None:
     app.cli.add_command(deploy)
     app.cli.add_command(calendar)
     app.cli.add_command(jobs)
+    app.cli.add_command(registry_cli.registry)

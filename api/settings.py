@@ -33,6 +33,15 @@ class Settings:
     # Worker poll interval when no job is due, in seconds.
     BPM_WORKER_POLL_SECONDS = 1.0
 
+    # Draws: years after a conflict of interest ends during which the person still recuses.
+    BPM_CONFLICT_COOLING_OFF_YEARS = 3
+    # Draws: pending or confirmed assignments a person may hold per period before being skipped.
+    BPM_WORKLOAD_LIMIT = 5
+    # Draws: length in days of the workload period.
+    BPM_WORKLOAD_PERIOD_DAYS = 365
+    # Draws: inspectors per inspection target (at least two law-enforcement officers).
+    BPM_MIN_INSPECTORS_PER_TARGET = 2
+
 
 _NUMERIC = {
     "BPM_REMINDER_SHARE": float,
@@ -42,6 +51,10 @@ _NUMERIC = {
     "BPM_JOB_BACKOFF_SECONDS": int,
     "BPM_WORKER_POLL_SECONDS": float,
     "BPM_MAX_TASK_DEPTH": int,
+    "BPM_CONFLICT_COOLING_OFF_YEARS": int,
+    "BPM_WORKLOAD_LIMIT": int,
+    "BPM_WORKLOAD_PERIOD_DAYS": int,
+    "BPM_MIN_INSPECTORS_PER_TARGET": int,
 }
 
 

@@ -130,3 +130,30 @@ def run_worker(app) -> int:
 
     with app.app_context():
         return run_due_jobs(app.extensions["engine_config"])
+
+
+def person_body(name: str = "张评审", kind: str = "reviewer", **overrides) -> dict:
+    """A person for the pools (POST /registries/people)."""
+    body = {"name": name, "kind": kind, "fields": ["食品"], "district": "和平区"}
+    body.update(overrides)
+    return body
+
+
+def institution_body(**overrides) -> dict:
+    """An inspection target (POST /registries/institutions) with a fresh credit code."""
+    body = {
+        "name": "天津市某检测技术有限公司", "credit_code": credit_code(), "district": "和平区",
+        "type": "testing_institution", "credit_class": "B",
+    }  # fmt: skip
+    body.update(overrides)
+    return body
+
+
+def check_item_body(**overrides) -> dict:
+    body = {
+        "code": f"CI-{uuid.uuid4().hex[:6]}", "name": "检验检测机构监督抽查", "proportion": 0.05,
+        "target_type": "testing_institution", "legal_basis": "《检验检测机构监督管理办法》",
+        "inspector_requirements": {"min_inspectors": 2, "fields": ["食品"]},
+    }  # fmt: skip
+    body.update(overrides)
+    return body

@@ -21,3 +21,12 @@ class EngineConfig:
     job_lease_seconds: int = 300
     job_max_attempts: int = 5
     job_backoff_seconds: int = 30
+    # Recusal (回避): a conflict of interest that ended less than this many years ago
+    # still excludes the person from draws concerning the institution (practice).
+    conflict_cooling_off_years: int = 3
+    # Workload: a person holding this many pending or confirmed assignments made in
+    # the last ``workload_period_days`` days is not drawn (a person may override it).
+    workload_limit: int = 5
+    workload_period_days: int = 365
+    # Inspectors drawn per inspection target unless the check item asks for more.
+    min_inspectors_per_target: int = 2

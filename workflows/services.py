@@ -8,6 +8,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from .clock import BUREAU_TZ
 from .models import OPEN_TASK_STATES, Notification, Sequence, Task
+from .registry_operations import registry_operations
 
 
 def next_sequence_value(session, name: str) -> int:
@@ -40,7 +41,8 @@ def service_operations(config, uow, case: dict) -> dict:
         """Remind (催办) whoever holds the case's open ``task``: its assignee, else its groups."""
         return notify_task_holders(uow, config.clock.now(), case, task, "reminder", message)
 
-    return {"issue_certificate_no": issue_certificate_no, "send_reminder": send_reminder}
+    operations = {"issue_certificate_no": issue_certificate_no, "send_reminder": send_reminder}
+    return {**operations, **registry_operations(config, uow)}
 
 
 def notify_task_holders(uow, now, case: dict, element_id: str, kind: str, message: str | None) -> int:

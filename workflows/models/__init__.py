@@ -3,6 +3,7 @@
 from .audit import AuditEvent
 from .calendar import CalendarYear
 from .definitions import Deployment, Form, ProcessDefinition
+from .draws import DrawRecord
 from .instances import (
     ACTIVE_STATUSES,
     IdempotencyRecord,
@@ -12,6 +13,7 @@ from .instances import (
 )
 from .jobs import Job
 from .notifications import Notification
+from .registries import Assignment, CheckItem, ConflictOfInterest, Institution, Person
 from .tasks import OPEN_TASK_STATES, Task, TaskCandidateGroup
 from .users import ApiToken, User
 
@@ -19,14 +21,21 @@ __all__ = [
     "ACTIVE_STATUSES",
     "OPEN_TASK_STATES",
     "ApiToken",
+    "Assignment",
     "AuditEvent",
     "CalendarYear",
+    "CheckItem",
+    "ConflictOfInterest",
     "Deployment",
+    "DrawRecord",
     "Form",
     "IdempotencyRecord",
     "Job",
     "MessageSubscription",
     "Notification",
+    "Institution",
+    "MessageSubscription",
+    "Person",
     "ProcessDefinition",
     "ProcessInstance",
     "Sequence",

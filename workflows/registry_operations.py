@@ -1,0 +1,64 @@
+"""Service-task operations for draws and registries, run as the system in the case's transaction."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from . import assignments, random_draws, registries
+from .users import SYSTEM
+
+
+def registry_operations(config, uow) -> dict:
+    """Draws and registry updates; they run as the system inside the case's transaction."""
+    operations = (
+        draw_review_team, draw_inspection_targets, draw_inspectors, set_assignment_status,
+        set_certificate_status,
+    )  # fmt: skip
+    return {operation.__name__: partial(operation, config, uow) for operation in operations}
+
+
+def draw_review_team(
+    config, uow, data, fields, credit_code, business_key, exclude=None, seat=None, previous_draw_id=None
+) -> dict:
+    """Review team (评审组) covering ``fields``; with ``previous_draw_id``, redraw declined seats."""
+    return random_draws.draw_review_team(
+        uow, config, fields, credit_code, business_key, exclude, seat, previous_draw_id
+    )
+
+
+def draw_inspection_targets(
+    config, uow, data, business_key, check_item_code=None, institution_types=None, districts=None,
+    proportion=None, count=None, weights=None, exclude=None,
+) -> dict:  # fmt: skip
+    """Inspection targets (检查对象) by proportion or count, optionally weighted by credit class."""
+    return random_draws.draw_inspection_targets(
+        uow, config, business_key, check_item_code, institution_types, districts, proportion, count,
+        weights, exclude,
+    )  # fmt: skip
+
+
+def draw_inspectors(
+    config, uow, data, business_key, targets=None, targets_draw_id=None, check_item_code=None,
+    per_target=None, department=None, district=None, fields=None, match_target_district=False, exclude=None,
+) -> dict:  # fmt: skip
+    """Inspectors (执法检查人员) for each target, at least two, with recusal (回避)."""
+    return random_draws.draw_inspectors(
+        uow, config, business_key, targets, targets_draw_id, check_item_code, per_target, department,
+        district, fields, match_target_district, exclude,
+    )  # fmt: skip
+
+
+def set_assignment_status(config, uow, data, draw_id, person_id, status) -> dict:
+    """A drawn person confirmed or declined, or the seat expired or was released."""
+    seat = assignments.set_assignment_status(uow, config, SYSTEM, draw_id, person_id, status)
+    return {"draw_id": seat.draw_id, "person_id": seat.person_id, "status": seat.status}
+
+
+def set_certificate_status(config, uow, data, credit_code, status, certificate_no=None, name=None) -> dict:
+    """Keep the inspection target pool in step with a grant, suspension or revocation."""
+    name = name or (data.get("applicant") or {}).get("name")
+    row = registries.set_certificate_status(
+        uow, credit_code, status, certificate_no, at=config.clock.now(), name=name
+    )
+    keys = ("credit_code", "certificate_status", "certificate_no")
+    return {"institution_id": row.id, **{key: getattr(row, key) for key in keys}}
