@@ -163,28 +163,39 @@ def delete_jobs(uow, row) -> None:
     uow.session.execute(delete(Job).where(Job.instance_id == row.id, Job.kind == "timer"))
 
 
-def sync_statutory_clock(row, ready, now, calendar) -> bool:
+def sync_statutory_clock(uow, actor, row, ready, now, calendar) -> bool:
     """Open a pause while a task marked ``pausesStatutoryClock`` is open, close it after.
 
-    Returns whether the statutory due date was computed on complete calendar data.
+    Each pause and resumption is audited. Returns whether the statutory due date was
+    computed on complete calendar data.
     """
     if not row.statutory_limit:
         return True
     pausing = {str(t.id): t.task_spec.bpmn_id for t in ready if _pauses(t.task_spec)}
     pauses = [dict(p) for p in row.clock_pauses or []]
     open_ids = {p["task_id"] for p in pauses if not p.get("to")}
+    resumed, paused = [], []
     for pause in pauses:
         if not pause.get("to") and (pause["task_id"] not in pausing or row.status in _CLOSED):
             pause["to"] = now.isoformat()
+            resumed.append(pause)
     if row.status not in _CLOSED:
         for task_id, element_id in pausing.items():
             if task_id not in open_ids:
-                pauses.append(
+                paused.append(
                     {"from": now.isoformat(), "to": None, "task_id": task_id, "element_id": element_id}
                 )
-    row.clock_pauses = pauses
-    due = deadlines.statutory_due(calendar, row.statutory_limit, row.statutory_started_at, pauses, now)
+    row.clock_pauses = pauses + paused
+    due = deadlines.statutory_due(
+        calendar, row.statutory_limit, row.statutory_started_at, row.clock_pauses, now
+    )
     row.statutory_due_at = due.due_at
+    for action, changed in (("clock_resumed", resumed), ("clock_paused", paused)):
+        for pause in changed:
+            audit.record(
+                uow, actor, action, now, row, pause["task_id"],
+                element_id=pause["element_id"], statutory_due_at=due.due_at.isoformat(),
+            )  # fmt: skip
     return due.complete
 
 

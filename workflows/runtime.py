@@ -178,7 +178,7 @@ def save(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor) -> No
     projection.sync_tasks(config, uow, row, ready, actor, now, calendar)
     projection.sync_subscriptions(uow, row, workflow)
     projection.sync_timer_jobs(uow, row, workflow, now)
-    statutory_complete = projection.sync_statutory_clock(row, ready, now, calendar)
+    statutory_complete = projection.sync_statutory_clock(uow, actor, row, ready, now, calendar)
     row.calendar_incomplete = not statutory_complete or _has_incomplete_deadlines(uow, row, workflow)
 
 
