@@ -94,6 +94,52 @@ class CaseDriver:
     def active(self, instance_id: str) -> list[str]:
         return sorted(t["bpmn_id"] for t in self.instance(instance_id)["active_tasks"])
 
+    def add_person(self, name: str, username: str, group: str, **body) -> dict:
+        """A pool member whose staff account ``username`` exists (in ``group``)."""
+        self.auth.token(group, username)
+        response = self.client.post(
+            "/api/v1/registries/people", json=person_body(name, username=username, **body),
+            headers=self.auth.headers("admin"),
+        )  # fmt: skip
+        assert response.status_code == 201, response.json
+        return response.json
+
+    def reviewer_pool(self) -> None:
+        """One team leader and one expert who together cover the usual application fields."""
+        self.add_person("王组长", "leader1", "team_leader", can_lead=True, fields=["食品"])
+        self.add_person("李专家", "expert1", "reviewer", kind="expert", fields=["环境监测"])
+
+    def mine(self, instance_id: str, bpmn_id: str, group: str, user: str) -> dict:
+        response = self.client.get("/api/v1/tasks?page_size=100", headers=self.auth.headers(group, user))
+        matches = [t for t in response.json if t["instance_id"] == instance_id and t["bpmn_id"] == bpmn_id]
+        assert matches, f"no {bpmn_id} task for {user}: {[t['bpmn_id'] for t in response.json]}"
+        return matches[0]
+
+    def complete_as(self, instance_id, bpmn_id, group, user, data, status=200):
+        task = self.mine(instance_id, bpmn_id, group, user)
+        response = self.client.post(
+            f"/api/v1/tasks/{task['id']}/complete",
+            json={"data": data},
+            headers=self.auth.headers(group, user),
+        )
+        assert response.status_code == status, response.json
+        return response.json
+
+    def team_review(
+        self, instance_id: str, conclusion: str = "conforms", findings: str | None = None
+    ) -> None:
+        """The drawn team confirms, reviews the documents and on site, and concludes."""
+        self.complete_as(instance_id, "confirm_seat", "team_leader", "leader1",
+                         {"response": "accept", "no_conflict_declared": True})  # fmt: skip
+        self.complete_as(instance_id, "confirm_seat", "reviewer", "expert1",
+                         {"response": "accept", "no_conflict_declared": True})  # fmt: skip
+        self.complete_as(instance_id, "document_review", "team_leader", "leader1",
+                         {"recommendation": "on_site", "opinion": "文件审查通过"})  # fmt: skip
+        self.complete_as(instance_id, "on_site_review", "team_leader", "leader1",
+                         {"mode": "on_site", "review_date": "2026-03-10"})  # fmt: skip
+        result = {"conclusion": conclusion, **({"findings": findings} if findings else {})}
+        self.complete_as(instance_id, "team_conclusion", "team_leader", "leader1", result)
+
 
 _DEFINITIONS = (
     '<?xml version="1.0" encoding="UTF-8"?>\n'

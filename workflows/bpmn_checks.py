@@ -102,12 +102,18 @@ def _compile(process: ParsedProcess, element: str, source: str, compiler) -> Non
 
 def _check_human_tasks(process: ParsedProcess) -> None:
     for task_spec in user_task_specs(process):
-        if not task_spec.extensions["meta"]["candidate_groups"]:
+        task_meta = task_spec.extensions["meta"]
+        expressions = [g for g in task_meta["candidate_groups"] if g.strip().startswith("${")]
+        expressions += [task_meta.get("assignee"), task_meta["properties"].get("deadlineStart")]
+        for expression in filter(None, expressions):
+            _compile(process, task_spec.bpmn_id, expression, compile_expression)
+        task_meta = task_spec.extensions["meta"]
+        if not task_meta["candidate_groups"] and not task_meta.get("assignee"):
             raise _fail(
                 process,
                 task_spec.bpmn_id,
                 "the task has no candidate group: put it in a lane named after a group, "
-                "e.g. '窗口受理 (clerk)', or set candidateGroups",
+                "e.g. '窗口受理 (clerk)', or set candidateGroups or an assignee",
             )
 
 

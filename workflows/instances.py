@@ -153,7 +153,9 @@ def _check_no_active_duplicate(uow, key: str, business_key: str | None) -> None:
         )
 
 
-def create_instance(config, uow, actor, definition, business_key, variables) -> ProcessInstance:
+def create_instance(
+    config, uow, actor, definition, business_key, variables, parent_instance_id=None
+) -> ProcessInstance:
     """Create and run a new case in the caller's unit of work (no permission checks)."""
     now = config.clock.now()
     called = runtime.resolve_called(uow, definition)
@@ -161,6 +163,7 @@ def create_instance(config, uow, actor, definition, business_key, variables) -> 
         id=runtime.new_instance_id(), definition_id=definition.id, process_key=definition.key,
         business_key=business_key, status="running", serialized="", variables={},
         called_definitions=called, started_at=now, started_by=actor.name, updated_at=now,
+        parent_instance_id=parent_instance_id,
     )  # fmt: skip
     uow.session.add(row)
     workflow = runtime.new_workflow(config, uow, row, definition, called)

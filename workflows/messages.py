@@ -30,19 +30,22 @@ def deliver_message(config, actor, name: str, business_key: str | None, variable
                 raise NotPermitted(f"none of your groups takes part in process '{row.process_key}'")
             if row.status != "running":
                 raise Conflict(f"the case {row.id} is {row.status}")
-            workflow = runtime.open_workflow(config, uow, row)
-            event = BpmnEvent(MessageEventDefinition(name), payload=dict(variables))
-            waiting = [t for t in workflow.event_manager.tasks.values() if t.task_spec.catches(t, event)]
-            audit.record(
-                uow, actor, "message_received", config.clock.now(), row, message=name, variables=variables
-            )
-
-            def deliver(workflow=workflow, waiting=waiting, event=event):
-                for task in waiting:
-                    task.data.update(variables)
-                workflow.catch(event)
-
-            runtime.run(config, uow, row, workflow, actor, step=deliver)
-            runtime.save(config, uow, row, workflow, actor)
+            deliver_to(config, uow, row, name, variables, actor)
         uow.commit()
         return instance_ids
+
+
+def deliver_to(config, uow, row, name: str, variables: dict, actor) -> None:
+    """Deliver message ``name`` to the locked case ``row`` and run it on (caller's unit of work)."""
+    workflow = runtime.open_workflow(config, uow, row)
+    event = BpmnEvent(MessageEventDefinition(name), payload=dict(variables))
+    waiting = [t for t in workflow.event_manager.tasks.values() if t.task_spec.catches(t, event)]
+    audit.record(uow, actor, "message_received", config.clock.now(), row, message=name, variables=variables)
+
+    def deliver():
+        for task in waiting:
+            task.data.update(variables)
+        workflow.catch(event)
+
+    runtime.run(config, uow, row, workflow, actor, step=deliver)
+    runtime.save(config, uow, row, workflow, actor)

@@ -81,8 +81,10 @@ def task_meta(node, spiff_extensions: dict, lane: str | None) -> dict:
     groups = groups or split_list(properties.get("candidateGroups"))
     if not groups and lane_group(lane):
         groups = [lane_group(lane)]
+    assignee = node.get(f"{{{CAMUNDA_NS}}}assignee") or properties.get("assignee")
     return {
         "candidate_groups": groups,
+        "assignee": assignee,
         "form": node.get(f"{{{CAMUNDA_NS}}}formKey") or properties.get("formJsonSchemaFilename"),
         "ui_form": properties.get("formUiSchemaFilename"),
         "form_fields": _camunda_form_fields(node),
@@ -201,6 +203,7 @@ def _parse_one(parser: BureauParser, node, filename: str, root) -> ParsedProcess
         raise _invalid(exc, filename) from exc
     for s in (spec, *embedded.values()):
         use_engine_clock(s)
+        _share_loop_extensions(s)
     lanes = [lane_group(lane.get("name")) for lane in node.xpath(".//bpmn:lane", namespaces=NSMAP)]
     task_groups = [g for s in (spec, *embedded.values()) for g in _spec_groups(s)]
     return ParsedProcess(
@@ -216,6 +219,18 @@ def _parse_one(parser: BureauParser, node, filename: str, root) -> ParsedProcess
         properties=_process_properties(node),
         node=node,
     )
+
+
+def _share_loop_extensions(spec) -> None:
+    """A multi-instance activity carries the properties (deadline ...) of the element it repeats."""
+    for task_spec in spec.task_specs.values():
+        child = getattr(task_spec, "task_spec", None)
+        if (
+            getattr(task_spec, "extensions", None) is None
+            and isinstance(child, str)
+            and child in spec.task_specs
+        ):
+            task_spec.extensions = getattr(spec.task_specs[child], "extensions", None)
 
 
 def _collect_subprocesses(parser, spec, embedded: dict, called: list) -> None:

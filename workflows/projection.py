@@ -7,6 +7,7 @@ the workflow stays the single source of truth.
 
 from __future__ import annotations
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
@@ -42,7 +43,7 @@ def sync_tasks(config, uow, row, ready, actor, now, calendar) -> None:
             continue
         existing = session.get(Task, task_id)
         if existing is not None:
-            existing.state, existing.assignee = state, None
+            existing.state, existing.assignee = state, _resolved(spiff_task).get("assignee")
             existing.completed_at = existing.completed_by = None
             _apply_deadline(config, existing, spiff_task, now, calendar)
             continue
@@ -52,9 +53,60 @@ def sync_tasks(config, uow, row, ready, actor, now, calendar) -> None:
         audit.record(uow, actor, "task_created", now, row, task_id, element_id=spiff_task.task_spec.bpmn_id)
 
 
+def resolve_task_expressions(spiff_task) -> None:
+    """Evaluate a ready task's assignee, group and clock-start expressions, once.
+
+    Called while the engine runs, so a failing expression puts the case in error
+    (naming the task) instead of producing a task nobody can see.
+    """
+    if spiff_task._get_internal_data("resolved") is not None:
+        return
+    task_meta = meta(spiff_task.task_spec)
+    properties = task_meta.get("properties", {})
+    try:
+        resolved = {
+            "groups": _groups(spiff_task, task_meta.get("candidate_groups", [])),
+            "assignee": _text(spiff_task, task_meta.get("assignee")),
+            "clock_start": _text(spiff_task, properties.get("deadlineStart")),
+        }
+    except Exception as exc:
+        raise WorkflowTaskException(f"cannot resolve who does '{spiff_task.task_spec.bpmn_id}': {exc}",
+                                    task=spiff_task, exception=exc) from exc  # fmt: skip
+    spiff_task._set_internal_data(resolved=resolved)
+
+
+def _evaluate(spiff_task, expression: str):
+    return spiff_task.workflow.script_engine.environment.evaluate(expression, spiff_task.data)
+
+
+def _groups(spiff_task, groups: list[str]) -> list[str]:
+    resolved = []
+    for group in groups:
+        value = _evaluate(spiff_task, group) if group.strip().startswith("${") else group
+        resolved.extend([value] if isinstance(value, str) else list(value or []))
+    return sorted({str(g) for g in resolved if g})
+
+
+def _text(spiff_task, expression: str | None):
+    if not expression:
+        return None
+    value = _evaluate(spiff_task, expression)
+    return None if value in (None, "") else value if not isinstance(value, str | int) else str(value)
+
+
+def _resolved(spiff_task) -> dict:
+    """The resolved expressions; without them (a case in error), the task's literal groups."""
+    resolved = spiff_task._get_internal_data("resolved")
+    if resolved is None:
+        groups = [g for g in meta(spiff_task.task_spec).get("candidate_groups", []) if not g.startswith("${")]
+        resolved = {"groups": groups, "assignee": None, "clock_start": None}
+    return resolved
+
+
 def _new_task_row(row, task_id, spiff_task, state, now) -> Task:
     spec = spiff_task.task_spec
     task_meta = meta(spec)
+    resolved = _resolved(spiff_task)
     return Task(
         id=task_id,
         instance_id=row.id,
@@ -66,7 +118,8 @@ def _new_task_row(row, task_id, spiff_task, state, now) -> Task:
         form_hash=task_meta.get("form_hash"),
         state=state,
         created_at=now,
-        candidates=[TaskCandidateGroup(group_name=g) for g in task_meta.get("candidate_groups", [])],
+        assignee=resolved.get("assignee"),
+        candidates=[TaskCandidateGroup(group_name=g) for g in resolved.get("groups", [])],
     )
 
 
@@ -75,7 +128,7 @@ def _apply_deadline(config, task_row: Task, spiff_task, now, calendar) -> None:
     spec = properties.get("deadline")
     if not spec:
         return
-    start = deadlines.clock_start(spiff_task.data.get(properties.get("deadlineStart", "")), now)
+    start = deadlines.clock_start(_resolved(spiff_task).get("clock_start"), now)
     set_deadline(config, task_row, spec, start, calendar)
 
 

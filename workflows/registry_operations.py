@@ -2,23 +2,43 @@
 
 from __future__ import annotations
 
-from functools import partial
+import inspect
 
-from . import assignments, random_draws, registries
+from . import assignments, random_draws, registries, review_teams
 from .users import SYSTEM
 
 
-def registry_operations(config, uow) -> dict:
-    """Draws and registry updates; they run as the system inside the case's transaction."""
+def registry_operations(config, uow, case: dict | None = None) -> dict:
+    """Draws and registry updates; they run as the system inside the case's transaction.
+
+    An operation taking a ``business_key`` gets the case's own when the diagram gives none.
+    """
     operations = (
         draw_review_team, draw_inspection_targets, draw_inspectors, set_assignment_status,
-        set_certificate_status,
+        set_certificate_status, review_team_status,
     )  # fmt: skip
-    return {operation.__name__: partial(operation, config, uow) for operation in operations}
+    return {operation.__name__: _bind(operation, config, uow, case or {}) for operation in operations}
+
+
+def _bind(operation, config, uow, case: dict):
+    takes_key = "business_key" in inspect.signature(operation).parameters
+
+    def call(data, **params):
+        if takes_key and not params.get("business_key"):
+            params["business_key"] = case.get("business_key") or case.get("instance_id")
+        return operation(config, uow, data, **params)
+
+    call.__name__ = operation.__name__
+    return call
+
+
+def review_team_status(config, uow, data, business_key, expire_pending=False) -> dict:
+    """The case's review team with each seat's status (pending seats expire when asked)."""
+    return review_teams.review_team_status(uow, config.clock.now(), business_key, bool(expire_pending))
 
 
 def draw_review_team(
-    config, uow, data, fields, credit_code, business_key, exclude=None, seat=None, previous_draw_id=None
+    config, uow, data, fields, credit_code, business_key=None, exclude=None, seat=None, previous_draw_id=None
 ) -> dict:
     """Review team (评审组) covering ``fields``; with ``previous_draw_id``, redraw declined seats."""
     return random_draws.draw_review_team(
@@ -27,7 +47,7 @@ def draw_review_team(
 
 
 def draw_inspection_targets(
-    config, uow, data, business_key, check_item_code=None, institution_types=None, districts=None,
+    config, uow, data, business_key=None, check_item_code=None, institution_types=None, districts=None,
     proportion=None, count=None, weights=None, exclude=None,
 ) -> dict:  # fmt: skip
     """Inspection targets (检查对象) by proportion or count, optionally weighted by credit class."""
@@ -38,7 +58,7 @@ def draw_inspection_targets(
 
 
 def draw_inspectors(
-    config, uow, data, business_key, targets=None, targets_draw_id=None, check_item_code=None,
+    config, uow, data, business_key=None, targets=None, targets_draw_id=None, check_item_code=None,
     per_target=None, department=None, district=None, fields=None, match_target_district=False, exclude=None,
 ) -> dict:  # fmt: skip
     """Inspectors (执法检查人员) for each target, at least two, with recusal (回避)."""

@@ -15,10 +15,12 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
 from . import audit, projection
 from .calendar import current_calendar
-from .errors import NotFound
+from .child_instances import child_closed
+from .errors import Conflict, NotFound
 from .models import OPEN_TASK_STATES, ProcessDefinition, ProcessInstance, Task
 from .sandbox import SandboxScriptEngine
 from .script_functions import ScriptFunctions
@@ -117,7 +119,9 @@ def run(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor, step=N
     """Run ``step`` (if any; it returns the task it completed, or None), then
     every engine task that is ready.
 
-    A failing script, condition or service call does not roll anything back: the
+    Database failures and lost races are not the diagram's fault: they roll the whole
+    unit of work back (a 409 for a lost race). A failing script, condition or service
+    call does not roll anything back: the
     instance goes to status ``error`` with the element and message, and the work
     done before the failure is kept. So does a loop that runs past
     ``config.max_task_depth`` (SpiffWorkflow would otherwise lose its tasks).
@@ -132,7 +136,12 @@ def run(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor, step=N
         if completed is not None:
             guard(completed)
         workflow.do_engine_steps(did_complete_task=guard)
+        for task in workflow.get_tasks(state=TaskState.READY, manual=True):
+            projection.resolve_task_expressions(task)
     except SpiffWorkflowException as exc:
+        cause = getattr(exc, "exception", None) or exc.__cause__
+        if isinstance(cause, SQLAlchemyError | Conflict):
+            raise cause from exc
         _record_error(config, uow, row, actor, exc)
 
 
@@ -169,6 +178,8 @@ def save(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor) -> No
         row.status = "completed"
         row.ended_at = now
         audit.record(uow, actor, "instance_completed", now, row)
+    if row.parent_instance_id and row.status in ("completed", "cancelled"):
+        child_closed(uow, row, now)
     frontier = workflow.get_tasks(state=_FRONTIER)
     row.serialized = dump_workflow(workflow)
     row.variables = to_json_data(_variables(workflow, frontier))
@@ -178,7 +189,7 @@ def save(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor) -> No
     projection.sync_tasks(config, uow, row, ready, actor, now, calendar)
     projection.sync_subscriptions(uow, row, workflow)
     projection.sync_timer_jobs(uow, row, workflow, now)
-    statutory_complete = projection.sync_statutory_clock(uow, actor, row, ready, now, calendar)
+    statutory_complete = projection.sync_statutory_clock(uow, actor, row, frontier, now, calendar)
     row.calendar_incomplete = not statutory_complete or _has_incomplete_deadlines(uow, row, workflow)
 
 

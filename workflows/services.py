@@ -6,6 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from .child_instances import child_operations
 from .clock import BUREAU_TZ
 from .models import OPEN_TASK_STATES, Notification, Sequence, Task
 from .registry_operations import registry_operations
@@ -42,7 +43,7 @@ def service_operations(config, uow, case: dict) -> dict:
         return notify_task_holders(uow, config.clock.now(), case, task, "reminder", message)
 
     operations = {"issue_certificate_no": issue_certificate_no, "send_reminder": send_reminder}
-    return {**operations, **registry_operations(config, uow)}
+    return {**operations, **registry_operations(config, uow, case), **child_operations(config, uow, case)}
 
 
 def notify_task_holders(uow, now, case: dict, element_id: str, kind: str, message: str | None) -> int:

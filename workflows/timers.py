@@ -58,7 +58,13 @@ def _activity_functions(my_task) -> dict:
         if activity is None or not properties.get("deadline"):
             raise ValueError(f"timer '{my_task.task_spec.bpmn_id}' is not attached to a task with a deadline")
         functions = my_task.workflow.script_engine.functions
-        start = clock_start(activity.data.get(properties.get("deadlineStart", "")), engine_now(my_task))
+        start_expression = properties.get("deadlineStart")
+        start_value = (
+            my_task.workflow.script_engine.environment.evaluate(start_expression, activity.data)
+            if start_expression
+            else None
+        )
+        start = clock_start(start_value, engine_now(my_task))
         return getattr(functions, f"{level}_at")(properties["deadline"], start)
 
     return {

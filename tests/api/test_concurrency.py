@@ -47,10 +47,10 @@ def _second_concurrent_completion_gets_409(app, client, auth):
                 )
             )
             reviews = db.session.scalar(
-                select(func.count()).where(Task.instance_id == iid, Task.bpmn_id == "technical_review")
+                select(func.count()).where(Task.instance_id == iid, Task.bpmn_id == "resolve_draw")
             )
         assert (completions, reviews) == (1, 1)
-        assert case.active(iid) == ["technical_review"]
+        assert case.active(iid) == ["resolve_draw"]
 
 
 @pytest.mark.postgres

@@ -2,6 +2,7 @@
 
 import json
 from datetime import datetime
+from urllib.parse import quote
 
 import pytest
 from sqlalchemy import select
@@ -53,19 +54,24 @@ def test_supervisors_filter_all_open_tasks_by_level(client, auth, case, clock):
     assert client.get("/api/v1/tasks?overdue=true", headers=auth.headers("approver")).json == []
 
 
-def test_worklist_sorts_by_due_date(client, auth, case, clock):
+def test_worklist_sorts_by_due_date_then_age(client, auth, case, clock):
+    case.reviewer_pool()
     first = case.start()["id"]
+    case.complete(first, "accept_application", "clerk", {"decision": "accept"})
+    clock.advance(hours=20)
     second = case.start()["id"]
     case.complete(second, "accept_application", "clerk", {"decision": "accept"})
-    clock.advance(days=1)
-    case.complete(first, "accept_application", "clerk", {"decision": "accept"})
-    third = case.start()["id"]
-    listed = client.get("/api/v1/tasks", headers=auth.headers("clerk")).json
-    assert [t["instance_id"] for t in listed] == [third]
-    reviews = client.get(
-        "/api/v1/tasks?due_before=2026-04-30T00:00:00%2B08:00", headers=auth.headers("review_center")
-    )
-    assert [t["instance_id"] for t in reviews.json] == [second, first]
+    case.team_review(second)
+    clock.advance(hours=1)
+    case.team_review(first)
+    listed = client.get("/api/v1/tasks", headers=auth.headers("review_center")).json
+    assert [t["instance_id"] for t in listed] == [first, second]
+    assert listed[1]["created_at"] < listed[0]["created_at"]
+    due_before = quote(listed[1]["due_at"])
+    only_first = client.get(
+        f"/api/v1/tasks?due_before={due_before}", headers=auth.headers("review_center")
+    ).json
+    assert [t["instance_id"] for t in only_first] == [first]
 
 
 def test_statutory_clock_pauses_while_the_applicant_supplements(case, clock):
@@ -95,14 +101,28 @@ def test_statutory_clock_pauses_while_the_applicant_supplements(case, clock):
 
 
 def test_technical_review_time_is_not_counted(case, clock):
+    case.reviewer_pool()
     iid = case.start()["id"]
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
-    assert case.instance(iid)["clock_paused"] is True
+    assert case.instance(iid)["clock_pauses"][0]["element_id"] == "assign_review_team"
+    case.team_review(iid)
     clock.advance(days=14)
+    during = case.instance(iid)
+    assert during["clock_paused"] is True
+    assert [p["element_id"] for p in during["clock_pauses"]] == ["assign_review_team", "technical_review"]
     case.complete(iid, "technical_review", "review_center", {"conclusion": "conforms"})
-    instance = case.instance(iid)
-    assert instance["clock_paused"] is False
-    assert instance["clock_pauses"][0]["element_id"] == "technical_review"
+    assert case.instance(iid)["clock_paused"] is False
+
+
+def test_technical_review_limit_counts_from_acceptance(case, clock):
+    case.reviewer_pool()
+    iid = case.start()["id"]
+    case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
+    clock.advance(days=1)
+    case.team_review(iid)
+    task = case.task(iid, "technical_review", "review_center")
+    assert datetime.fromisoformat(task["clock_started_at"]) == at(2026, 3, 2, 9)
+    assert datetime.fromisoformat(task["due_at"]) == at(2026, 4, 14, 23, 59, 59, 999999)
 
 
 def test_deadline_into_a_year_without_data_is_flagged_then_recomputed_on_load(client, auth, case, clock, app):
@@ -173,7 +193,7 @@ def test_reminder_at_warning_and_supervision_when_overdue(client, auth, case, cl
     assert supervision["candidate_groups"] == ["supervisor"]
     case.complete(iid, "supervise_accept", "supervisor", {"measure": "urged"})
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
-    assert case.active(iid) == ["technical_review"]
+    assert case.active(iid) == ["resolve_draw"]
     history = [
         e["action"]
         for e in client.get(f"/api/v1/process-instances/{iid}/history", headers=auth.headers("admin")).json
@@ -204,8 +224,10 @@ def test_completing_in_time_cancels_the_escalation_timers(client, auth, case, cl
 
 
 def test_rectification_past_its_limit_counts_as_ineffective(case, clock, app):
+    case.reviewer_pool()
     iid = case.start()["id"]
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
+    case.team_review(iid, "basically_conforms", "x")
     case.complete(
         iid, "technical_review", "review_center", {"conclusion": "basically_conforms", "findings": "x"}
     )

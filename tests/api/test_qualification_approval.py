@@ -11,7 +11,16 @@ pytestmark = pytest.mark.usefixtures("deployed")
 
 @pytest.fixture
 def case(client, auth):
-    return CaseDriver(client, auth)
+    driver = CaseDriver(client, auth)
+    driver.reviewer_pool()
+    return driver
+
+
+def review(case, iid, conclusion="conforms", findings=None):
+    """The review team works, then the review centre confirms the team's conclusion."""
+    case.team_review(iid, conclusion, findings)
+    data = {"conclusion": conclusion, **({"findings": findings} if findings else {})}
+    case.complete(iid, "technical_review", "review_center", data)
 
 
 def test_normal_procedure_grant_issues_certificate(case):
@@ -19,7 +28,7 @@ def test_normal_procedure_grant_issues_certificate(case):
     iid = started["id"]
     assert case.active(iid) == ["accept_application"]
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
-    case.complete(iid, "technical_review", "review_center", {"conclusion": "conforms"})
+    review(case, iid)
     case.complete(iid, "decide", "approver", {"decision": "grant"})
     assert case.active(iid) == ["issue_certificate"]
     result = case.complete(iid, "issue_certificate", "clerk", {"delivery": "electronic"})
@@ -36,7 +45,7 @@ def test_certificate_numbers_are_unique_and_sequential(case):
     for _ in range(2):
         iid = case.start()["id"]
         case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
-        case.complete(iid, "technical_review", "review_center", {"conclusion": "conforms"})
+        review(case, iid)
         case.complete(iid, "decide", "approver", {"decision": "grant"})
         case.complete(iid, "issue_certificate", "clerk", {"delivery": "counter"})
         numbers.append(case.instance(iid)["variables"]["certificate_no"])
@@ -67,18 +76,13 @@ def test_two_supplement_rounds_return_to_the_clerk(case):
         assert case.active(iid) == ["accept_application"]
         assert case.instance(iid)["variables"]["supplement_round"] == round_no
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
-    assert case.active(iid) == ["technical_review"]
+    assert case.active(iid) == ["confirm_seat", "confirm_seat"]
 
 
 def test_rectification_then_grant(case):
     iid = case.start()["id"]
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
-    case.complete(
-        iid,
-        "technical_review",
-        "review_center",
-        {"conclusion": "basically_conforms", "findings": "2 项不符合"},
-    )
+    review(case, iid, "basically_conforms", "2 项不符合")
     assert case.active(iid) == ["rectify"]
     case.complete(iid, "rectify", "applicant", {"report": "已完成整改", "materials": [{"name": "整改报告"}]})
     case.complete(iid, "verify_rectification", "review_center", {"effective": True})
@@ -91,9 +95,7 @@ def test_rectification_then_grant(case):
 def test_not_conforms_then_refusal(case):
     iid = case.start()["id"]
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
-    case.complete(
-        iid, "technical_review", "review_center", {"conclusion": "not_conforms", "findings": "能力不足"}
-    )
+    review(case, iid, "not_conforms", "能力不足")
     case.complete(iid, "decide", "approver", {"decision": "refuse", "reason": "技术评审结论为不符合"})
     variables = case.instance(iid)["variables"]
     assert variables["outcome"] == "refused"
@@ -153,7 +155,7 @@ def test_commitment_untrue_revokes_with_three_year_ban(case):
 def test_clerk_cannot_complete_the_approvers_task(case, client, auth):
     iid = case.start()["id"]
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
-    case.complete(iid, "technical_review", "review_center", {"conclusion": "conforms"})
+    review(case, iid)
     task = case.task(iid, "decide", "approver")
     response = client.post(
         f"/api/v1/tasks/{task['id']}/complete",

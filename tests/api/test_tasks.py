@@ -62,7 +62,7 @@ def test_completing_an_unclaimed_task_claims_it_implicitly(client, auth, case):
     assert result["task"]["assignee"] == "clerk1"
     assert result["task"]["completed_by"] == "clerk1"
     assert result["task"]["state"] == "completed"
-    assert [t["bpmn_id"] for t in result["instance"]["active_tasks"]] == ["technical_review"]
+    assert [t["bpmn_id"] for t in result["instance"]["active_tasks"]] == ["resolve_draw"]
 
 
 def test_completed_task_cannot_be_completed_again(client, auth, case):

@@ -35,6 +35,7 @@ class ProcessInstance(db.Model):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
+    parent_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
     process_key: Mapped[str] = mapped_column(String(255))
     business_key: Mapped[str | None] = mapped_column(String(255), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
