@@ -217,9 +217,8 @@ def _variables(workflow: BpmnWorkflow, frontier) -> dict:
         data.update(workflow.data)
         return data
     data = {}
-    for task in frontier:
-        if task.workflow is workflow:
-            data.update(task.data)
+    for task in sorted(frontier, key=lambda t: t.workflow is not workflow):
+        data.update(task.data)
     return data
 
 
