@@ -128,8 +128,8 @@ def test_document_review_deferred_for_supplements_then_stopped(case):
     iid = accepted_case(case)
     for user, group in (("leader1", "team_leader"), ("expert1", "reviewer")):
         case.complete_as(iid, "confirm_seat", group, user, ACCEPT)
-    case.complete_as(iid, "document_review", "team_leader", "leader1",
-                     {"recommendation": "defer", "opinion": "缺人员档案", "review_missing_items": ["人员档案"]})  # fmt: skip
+    defer = {"recommendation": "defer", "opinion": "缺人员档案", "review_missing_items": ["人员档案"]}
+    case.complete_as(iid, "document_review", "team_leader", "leader1", defer)
     assert case.active(iid) == ["submit_review_supplements"]
     case.complete(iid, "submit_review_supplements", "applicant", {"materials": [{"name": "人员档案"}]})
     case.complete_as(
