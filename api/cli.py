@@ -12,7 +12,6 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from workflows import jobs as job_executor
-from workflows import timer_jobs  # noqa: F401 - registers the timer job handlers
 from workflows.deployments import deploy_definitions
 from workflows.errors import EngineError
 from workflows.schedules import load_schedules

@@ -8,14 +8,17 @@ the BPMN element at fault.
 from __future__ import annotations
 
 from . import deadlines
+from .config import EngineConfig
 from .errors import InvalidInput
 from .parsing import NSMAP, ParsedProcess, user_task_specs
 from .sandbox import ScriptError, compile_expression, compile_script
+from .services import service_operations
 from .timers import _ISO_LITERAL
 
 
 def check_process(process: ParsedProcess, known_keys: set[str]) -> None:
     _check_limits(process)
+    _check_service_operations(process)
     _check_gateways(process)
     _check_expressions(process)
     _check_scripts(process)
@@ -45,6 +48,25 @@ def _check_limit(process: ParsedProcess, element: str, limit: str) -> None:
         deadlines.check_spec(limit)
     except InvalidInput as exc:
         raise _fail(process, element, exc.detail) from exc
+
+
+def _check_service_operations(process: ParsedProcess) -> None:
+    known = set(service_operations(EngineConfig(), None, {}))
+    path = ".//bpmn:serviceTask/bpmn:extensionElements/spiffworkflow:serviceTaskOperator"
+    for operator in process.node.xpath(path, namespaces=NSMAP):
+        if operator.get("id") not in known:
+            task = operator.getparent().getparent()
+            raise _fail(
+                process, task.get("id"),
+                f"calls unknown service operation '{operator.get('id')}' (known: {', '.join(sorted(known))})",
+            )  # fmt: skip
+        for parameter in operator.xpath(".//spiffworkflow:parameter", namespaces=NSMAP):
+            _compile(
+                process,
+                operator.getparent().getparent().get("id"),
+                parameter.get("value") or "",
+                compile_expression,
+            )
 
 
 def _check_gateways(process: ParsedProcess) -> None:

@@ -15,6 +15,7 @@ from .instances import create_instance
 from .jobs import handles
 from .messages import deliver_to
 from .models import ACTIVE_STATUSES, Job, MessageSubscription, ProcessInstance
+from .services import provides
 from .users import SYSTEM
 
 CHILDREN_COMPLETED = "children_completed"
@@ -32,6 +33,7 @@ def start_case(config, uow, case: dict, process_key: str, business_key: str, var
     return row
 
 
+@provides
 def child_operations(config, uow, case: dict) -> dict:
     def start_child_instances(data, process_key, items, item_variable="item", shared=None, **params):
         """One awaited child case per item, business keys ``<parent key>-001``, ``-002`` ..."""
@@ -50,18 +52,6 @@ def child_operations(config, uow, case: dict) -> dict:
         return {"instance_id": row.id, "business_key": row.business_key}
 
     return {"start_child_instances": start_child_instances, "start_process": start_process}
-
-
-def child_closed(uow, row: ProcessInstance, now) -> None:
-    """Queue the parent's check once this child case has ended (same transaction)."""
-    if uow.session.scalar(select(Job.id).where(Job.dedup_key == f"child:{row.id}")) is not None:
-        return
-    uow.session.add(
-        Job(
-            kind="child_completed", dedup_key=f"child:{row.id}", instance_id=row.parent_instance_id,
-            payload={"child_id": row.id}, due_at=now, created_at=now, updated_at=now,
-        )
-    )  # fmt: skip
 
 
 @handles("child_completed")

@@ -248,7 +248,7 @@ def _spec_groups(spec) -> list[str]:
     groups = []
     for task_spec in spec.task_specs.values():
         meta = (getattr(task_spec, "extensions", None) or {}).get("meta") or {}
-        groups.extend(meta.get("candidate_groups", []))
+        groups.extend(g for g in meta.get("candidate_groups", []) if not g.strip().startswith("${"))
     return groups
 
 

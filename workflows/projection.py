@@ -254,3 +254,15 @@ def sync_statutory_clock(uow, actor, row, ready, now, calendar) -> bool:
 
 def _pauses(task_spec) -> bool:
     return str(meta(task_spec).get("properties", {}).get("pausesStatutoryClock", "")).lower() == "true"
+
+
+def child_closed(uow, row, now) -> None:
+    """Queue the parent's check once this child case has ended (same transaction)."""
+    if uow.session.scalar(select(Job.id).where(Job.dedup_key == f"child:{row.id}")) is not None:
+        return
+    uow.session.add(
+        Job(
+            kind="child_completed", dedup_key=f"child:{row.id}", instance_id=row.parent_instance_id,
+            payload={"child_id": row.id}, due_at=now, created_at=now, updated_at=now,
+        )
+    )  # fmt: skip

@@ -19,7 +19,6 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import audit, projection
 from .calendar import current_calendar
-from .child_instances import child_closed
 from .errors import Conflict, NotFound
 from .models import OPEN_TASK_STATES, ProcessDefinition, ProcessInstance, Task
 from .sandbox import SandboxScriptEngine
@@ -179,7 +178,7 @@ def save(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor) -> No
         row.ended_at = now
         audit.record(uow, actor, "instance_completed", now, row)
     if row.parent_instance_id and row.status in ("completed", "cancelled"):
-        child_closed(uow, row, now)
+        projection.child_closed(uow, row, now)
     frontier = workflow.get_tasks(state=_FRONTIER)
     row.serialized = dump_workflow(workflow)
     row.variables = to_json_data(_variables(workflow, frontier))

@@ -6,7 +6,6 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from .child_instances import child_operations
 from .clock import BUREAU_TZ
 from .models import OPEN_TASK_STATES, Notification, Sequence, Task
 from .registry_operations import registry_operations
@@ -23,6 +22,15 @@ def next_sequence_value(session, name: str) -> int:
         .returning(Sequence.value)
     )
     return session.execute(stmt).scalar_one()
+
+
+_PROVIDERS = []
+
+
+def provides(provider):
+    """Register ``provider(config, uow, case) -> {name: operation}`` (modules the runtime cannot import)."""
+    _PROVIDERS.append(provider)
+    return provider
 
 
 def service_operations(config, uow, case: dict) -> dict:
@@ -43,7 +51,10 @@ def service_operations(config, uow, case: dict) -> dict:
         return notify_task_holders(uow, config.clock.now(), case, task, "reminder", message)
 
     operations = {"issue_certificate_no": issue_certificate_no, "send_reminder": send_reminder}
-    return {**operations, **registry_operations(config, uow, case), **child_operations(config, uow, case)}
+    operations.update(registry_operations(config, uow, case))
+    for provider in _PROVIDERS:
+        operations.update(provider(config, uow, case))
+    return operations
 
 
 def notify_task_holders(uow, now, case: dict, element_id: str, kind: str, message: str | None) -> int:
