@@ -93,6 +93,19 @@ def _validator(schema_json: str) -> Draft202012Validator:
     return Draft202012Validator(json.loads(schema_json), format_checker=FORMAT_CHECKER)
 
 
+def with_defaults(schema: dict, data: dict) -> dict:
+    """``data`` with the form's ``default`` values filled in where a property is missing."""
+    filled = dict(data)
+    for name, prop in (schema.get("properties") or {}).items():
+        if not isinstance(prop, dict):
+            continue
+        if name not in filled and "default" in prop:
+            filled[name] = prop["default"]
+        elif isinstance(filled.get(name), dict) and prop.get("properties"):
+            filled[name] = with_defaults(prop, filled[name])
+    return filled
+
+
 def validate_form_data(schema: dict, data: dict, prefix: str = "") -> None:
     """Raise ``InvalidInput`` listing every invalid field as a JSON pointer."""
     validator = _validator(json.dumps(schema, sort_keys=True))

@@ -16,7 +16,7 @@ from sqlalchemy import func, select, update
 from . import audit, deadlines, runtime
 from .database import UnitOfWork
 from .errors import Conflict, NotFound, NotPermitted
-from .forms import validate_form_data
+from .forms import validate_form_data, with_defaults
 from .models import (
     ACTIVE_STATUSES,
     OPEN_TASK_STATES,
@@ -91,7 +91,9 @@ def start_instance(
         if not (actor.is_admin or actor.in_any(definition.starter_groups)):
             raise NotPermitted(f"you may not start '{key}'")
         if definition.start_form:
-            validate_form_data(uow.session.get(Form, definition.start_form).schema, variables, "/variables")
+            schema = uow.session.get(Form, definition.start_form).schema
+            variables = with_defaults(schema, variables)
+            validate_form_data(schema, variables, "/variables")
         _check_no_active_duplicate(uow, key, business_key)
         row = create_instance(config, uow, actor, definition, business_key, variables)
         if idempotency_key:

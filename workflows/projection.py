@@ -147,8 +147,8 @@ def sync_subscriptions(uow, row, workflow) -> None:
     waiting = set()
     if row.status not in _CLOSED:
         waiting = {
-            (str(t.id), t.task_spec.event_definition.name, t.task_spec.bpmn_id)
-            for t in _waiting_catchers(workflow, MessageEventDefinition)
+            (str(t.id), definition.name, t.task_spec.bpmn_id)
+            for t, definition in _waiting_catchers(workflow, MessageEventDefinition)
         }
     existing = uow.session.scalars(
         select(MessageSubscription).where(MessageSubscription.instance_id == row.id)
@@ -170,17 +170,22 @@ def sync_subscriptions(uow, row, workflow) -> None:
 
 
 def _waiting_catchers(workflow, definition_class):
+    """Waiting catch events with a definition of ``definition_class`` (also inside event-based gateways)."""
     for task in workflow.event_manager.tasks.values():
+        if task.state != TaskState.WAITING:
+            continue
         definition = getattr(task.task_spec, "event_definition", None)
-        if isinstance(definition, definition_class) and task.state == TaskState.WAITING:
-            yield task
+        inner = getattr(definition, "event_definitions", None) or [definition]
+        for candidate in inner:
+            if isinstance(candidate, definition_class):
+                yield task, candidate
 
 
 def sync_timer_jobs(uow, row, workflow, now) -> None:
     """One ``timer`` job per waiting timer event, due when the timer fires."""
     wanted = {}
     if row.status not in _CLOSED:
-        for task in _waiting_catchers(workflow, TimerEventDefinition):
+        for task, _definition in _waiting_catchers(workflow, TimerEventDefinition):
             fire_at = timer_fire_moment(task)
             if fire_at is not None:
                 wanted[f"timer:{task.id}"] = (str(task.id), task.task_spec.bpmn_id, fire_at)

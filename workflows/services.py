@@ -46,8 +46,11 @@ def service_operations(config, uow, case: dict) -> dict:
         sequence = next_sequence_value(uow.session, f"certificate:{year}")
         return f"{year}{config.certificate_region_code}{sequence:06d}"
 
-    def send_reminder(data, task=None, message=None, **params):
-        """Remind (催办) whoever holds the case's open ``task``: its assignee, else its groups."""
+    def send_reminder(data, task=None, group=None, message=None, **params):
+        """Remind (催办) whoever holds the case's open ``task`` (its assignee, else its groups),
+        or notify ``group`` directly (an escalation that must not block the case)."""
+        if group:
+            return notify_group(uow, config.clock.now(), case, group, "escalation", message)
         return notify_task_holders(uow, config.clock.now(), case, task, "reminder", message)
 
     operations = {"issue_certificate_no": issue_certificate_no, "send_reminder": send_reminder}
@@ -55,6 +58,17 @@ def service_operations(config, uow, case: dict) -> dict:
     for provider in _PROVIDERS:
         operations.update(provider(config, uow, case))
     return operations
+
+
+def notify_group(uow, now, case: dict, group: str, kind: str, message: str | None) -> int:
+    text = message or f"请督办案件 {case.get('business_key') or case['instance_id']}"
+    uow.session.add(
+        Notification(
+            kind=kind, recipient_group=group, instance_id=case["instance_id"],
+            business_key=case.get("business_key"), message=text, created_at=now,
+        )
+    )  # fmt: skip
+    return 1
 
 
 def notify_task_holders(uow, now, case: dict, element_id: str, kind: str, message: str | None) -> int:

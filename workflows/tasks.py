@@ -11,7 +11,7 @@ from sqlalchemy import exists, func, or_, select
 from . import audit, runtime
 from .database import UnitOfWork
 from .errors import Conflict, NotFound, NotPermitted
-from .forms import validate_form_data
+from .forms import validate_form_data, with_defaults
 from .instances import InstanceView, instance_view
 from .models import Form, ProcessInstance, Task, TaskCandidateGroup
 from .serialization import to_json_data
@@ -174,7 +174,9 @@ def complete_task(config, actor, task_id: str, data: dict) -> tuple[Task, Instan
         if row.status != "running":
             raise Conflict(f"the case is {row.status}")
         if task.form_hash:
-            validate_form_data(uow.session.get(Form, task.form_hash).schema, data, "/data")
+            schema = uow.session.get(Form, task.form_hash).schema
+            data = with_defaults(schema, data)
+            validate_form_data(schema, data, "/data")
         workflow = runtime.open_workflow(config, uow, row)
         spiff_task = workflow.get_task_from_id(UUID(task.id))
         if spiff_task.state != TaskState.READY:
