@@ -112,8 +112,10 @@ def test_silence_from_public_security_is_escalated_every_three_days(client, auth
 def test_head_refusal_records_reasons(client, auth, case):
     iid = referral(case)
     task = case.task(iid, "head_decision", "bureau_head")
-    bad = client.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {"head_decision_result": "refuse"}},
-                      headers=auth.headers("bureau_head"))  # fmt: skip
+    url = f"/api/v1/tasks/{task['id']}/complete"
+    bad = client.post(
+        url, json={"data": {"head_decision_result": "refuse"}}, headers=auth.headers("bureau_head")
+    )
     assert bad.status_code == 422
     assert bad.json["errors"][0]["pointer"] == "/data/head_reason"
     case.complete(
