@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from .models import OPEN_TASK_STATES, PortalCase, ProcessInstance, ServiceItem, Task
+from .models import OPEN_TASK_STATES, AuditEvent, PortalCase, ProcessInstance, ServiceItem, Task
 from .portal_outbox import INTERNAL_GROUPS
 
 _FINAL_OUTCOMES = {"not_accepted", "refused", "granted", "revoked"}
@@ -61,8 +61,18 @@ def case_view(uow, case: PortalCase, now: datetime) -> CaseView:
 
 
 def _steps(uow, instance_id: str) -> list[StepView]:
+    """The case's human tasks in the order they were created (the audit trail breaks ties)."""
+    created = (
+        select(AuditEvent.task_id, func.min(AuditEvent.id).label("seq"))
+        .where(AuditEvent.instance_id == instance_id, AuditEvent.action == "task_created")
+        .group_by(AuditEvent.task_id)
+        .subquery()
+    )
     tasks = uow.session.scalars(
-        select(Task).where(Task.instance_id == instance_id).order_by(Task.created_at, Task.id)
+        select(Task)
+        .outerjoin(created, created.c.task_id == Task.id)
+        .where(Task.instance_id == instance_id)
+        .order_by(Task.created_at, created.c.seq, Task.id)
     ).all()
     return [
         StepView(t.name, t.bpmn_id, t.candidate_groups, t.state, t.created_at, t.completed_at, t.due_at)
