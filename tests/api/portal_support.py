@@ -86,6 +86,7 @@ class Receiver:
         self.clock, self.secret = clock, secret
         self.plan: deque = deque()
         self.hang_seconds = 1.0
+        self.delay_seconds = 0.0
         self.requests: list[dict] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -115,6 +116,7 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 answer = receiver.plan.popleft() if receiver.plan else 200
+                time.sleep(receiver.delay_seconds)
                 receiver.requests.append(
                     {"event": json.loads(body), "answer": answer, "signed": receiver.verify(self, body)}
                 )
