@@ -143,12 +143,10 @@ def get_case(config, actor, case_no: str, password: str | None = None) -> CaseVi
     with UnitOfWork() as uow:
         client = client_of(uow, actor)
         case = uow.session.scalar(select(PortalCase).where(PortalCase.case_no == case_no))
-        own = case is not None and case.client_id == client.id
-        if (
-            case is None
-            or (password is not None or not own)
-            and not password_matches(case.query_password_hash, password)
-        ):
+        if case is None:
+            raise NotFound(f"no case {case_no} with this query password")
+        needs_password = password is not None or case.client_id != client.id
+        if needs_password and not password_matches(case.query_password_hash, password):
             raise NotFound(f"no case {case_no} with this query password")
         return case_view(uow, case, config.clock.now())
 

@@ -55,8 +55,11 @@ def deliver_case_events(config, uow, job: Job) -> None:
     ).all()
     retry_at = None
     for row in events:
-        if row.state == "dead" or not client.webhook_url:
+        if row.state == "dead":
             break
+        if not client.webhook_url:
+            row.state = "poll_only"
+            continue
         error = _post(config, client, row)
         now = config.clock.now()
         row.attempts, row.last_attempt_at, row.last_error = row.attempts + 1, now, error
