@@ -18,6 +18,9 @@ from .draws.routes import blp as draws_blp
 from .instances.routes import blp as instances_blp
 from .messages.routes import blp as messages_blp
 from .notifications.routes import blp as notifications_blp
+from .portal import auth as portal_auth
+from .portal.admin_routes import blp as portal_admin_blp
+from .portal.routes import blp as portal_blp
 from .registries.routes import blp as registries_blp
 from .smorest import Api
 from .tasks.routes import blp as tasks_blp
@@ -43,9 +46,12 @@ def create_app(overrides: dict | None = None) -> Flask:
     blueprints = (deployments_blp, definitions_blp, instances_blp, tasks_blp, messages_blp)
     for blueprint in (*blueprints, notifications_blp, admin_blp, registries_blp, draws_blp):
         api.register_blueprint(blueprint)
+    api.register_blueprint(portal_blp)
+    api.register_blueprint(portal_admin_blp)
     app.register_blueprint(health.blp)
     app.register_blueprint(health.docs_assets)
     auth.init_app(app, api)
+    portal_auth.init_limits(app, portal_blp)
     errors.init_app(app)
     cli.init_app(app)
     return app
@@ -63,4 +69,10 @@ def _engine_config(config) -> EngineConfig:
         workload_limit=config["BPM_WORKLOAD_LIMIT"],
         workload_period_days=config["BPM_WORKLOAD_PERIOD_DAYS"],
         min_inspectors_per_target=config["BPM_MIN_INSPECTORS_PER_TARGET"],
+        portal_signature_window_seconds=config["BPM_PORTAL_SIGNATURE_WINDOW_SECONDS"],
+        portal_webhook_timeout_seconds=config["BPM_PORTAL_WEBHOOK_TIMEOUT_SECONDS"],
+        portal_delivery_attempts=config["BPM_PORTAL_DELIVERY_ATTEMPTS"],
+        portal_delivery_backoff_seconds=config["BPM_PORTAL_DELIVERY_BACKOFF_SECONDS"],
+        portal_case_region_code=config["BPM_PORTAL_CASE_REGION_CODE"],
+        portal_decision_prefix=config["BPM_PORTAL_DECISION_PREFIX"],
     )

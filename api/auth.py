@@ -1,4 +1,5 @@
-"""Bearer-token authentication of staff for every API route not marked public."""
+"""Bearer-token authentication of staff for every API route not marked public; the portal
+routes (``/api/v1/portal``) take signed portal requests instead, and only those."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from flask import current_app, g, request
 
 from workflows.errors import Unauthenticated
 from workflows.users import authenticate
+
+from .portal import auth as portal_auth
 
 _PUBLIC_BLUEPRINTS = {"api-docs", "docs_assets"}
 
@@ -20,6 +23,9 @@ def _authenticate() -> None:
     view = current_app.view_functions.get(request.endpoint)
     if view is None or getattr(view, "is_public", False) or request.blueprint in _PUBLIC_BLUEPRINTS:
         return
+    if portal_auth.is_portal_path(request.path):
+        portal_auth.authenticate_portal()
+        return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     actor = authenticate(token.strip()) if scheme.lower() == "bearer" else None
     if actor is None:
@@ -31,3 +37,8 @@ def init_app(app, api) -> None:
     app.before_request(_authenticate)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
+    api.spec.components.security_scheme(
+        "portalSignature",
+        {"type": "apiKey", "in": "header", "name": "X-Signature",
+         "description": "HMAC-SHA256 signed request with X-Client-Id, X-Timestamp and X-Nonce"},
+    )  # fmt: skip

@@ -18,7 +18,7 @@ from workflows.registries import create_record, list_records
 from workflows.schedules import load_schedules
 from workflows.users import Actor, create_user_token
 
-from . import registry_cli
+from . import portal_cli, registry_cli
 
 DEMO_USERS = {
     "clerk1": ["clerk"],
@@ -146,3 +146,4 @@ def init_app(app) -> None:
     app.cli.add_command(calendar)
     app.cli.add_command(jobs)
     app.cli.add_command(registry_cli.registry)
+    app.cli.add_command(portal_cli.portal)

@@ -42,6 +42,21 @@ class Settings:
     # Draws: inspectors per inspection target (at least two law-enforcement officers).
     BPM_MIN_INSPECTORS_PER_TARGET = 2
 
+    # Portal: requests per client (flask-limiter syntax) and the limiter's storage; memory://
+    # counts per process, so several nodes need a shared store such as redis://127.0.0.1:6379.
+    BPM_PORTAL_RATE_LIMIT = "120/minute"
+    BPM_PORTAL_RATE_LIMIT_STORAGE_URI = "memory://"
+    # Portal: accepted distance of a signed request's timestamp from the server's time, seconds.
+    BPM_PORTAL_SIGNATURE_WINDOW_SECONDS = 300
+    # Portal webhooks: timeout per delivery, attempts before dead-lettering, first retry delay.
+    BPM_PORTAL_WEBHOOK_TIMEOUT_SECONDS = 5.0
+    BPM_PORTAL_DELIVERY_ATTEMPTS = 8
+    BPM_PORTAL_DELIVERY_BACKOFF_SECONDS = 10
+    # Portal: administrative division code in case numbers (办件编号), 120000 = Tianjin.
+    BPM_PORTAL_CASE_REGION_CODE = "120000"
+    # Portal: prefix of decision document numbers (决定书文号), e.g. 津市监资认〔2026〕1号.
+    BPM_PORTAL_DECISION_PREFIX = "津市监资认"
+
 
 _NUMERIC = {
     "BPM_REMINDER_SHARE": float,
@@ -55,6 +70,10 @@ _NUMERIC = {
     "BPM_WORKLOAD_LIMIT": int,
     "BPM_WORKLOAD_PERIOD_DAYS": int,
     "BPM_MIN_INSPECTORS_PER_TARGET": int,
+    "BPM_PORTAL_SIGNATURE_WINDOW_SECONDS": int,
+    "BPM_PORTAL_WEBHOOK_TIMEOUT_SECONDS": float,
+    "BPM_PORTAL_DELIVERY_ATTEMPTS": int,
+    "BPM_PORTAL_DELIVERY_BACKOFF_SECONDS": int,
 }
 
 

@@ -30,3 +30,14 @@ class EngineConfig:
     workload_period_days: int = 365
     # Inspectors drawn per inspection target unless the check item asks for more.
     min_inspectors_per_target: int = 2
+    # Portal (政务服务网): accepted distance of a signed request's timestamp from now, in seconds.
+    portal_signature_window_seconds: int = 300
+    # Portal webhooks: seconds to wait for an answer, attempts per event before it is
+    # dead-lettered, and the first retry delay (doubling, with jitter).
+    portal_webhook_timeout_seconds: float = 5.0
+    portal_delivery_attempts: int = 8
+    portal_delivery_backoff_seconds: int = 10
+    # Case numbers (办件编号): year + this administrative division code + sequence.
+    portal_case_region_code: str = "120000"
+    # Decision document numbers (决定书文号): prefix〔year〕sequence号.
+    portal_decision_prefix: str = "津市监资认"

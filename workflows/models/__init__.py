@@ -13,6 +13,7 @@ from .instances import (
 )
 from .jobs import Job
 from .notifications import Notification
+from .portal import OUTBOX_STATES, OutboxEvent, PortalCase, PortalClient, PortalNonce, ServiceItem
 from .registries import Assignment, CheckItem, ConflictOfInterest, Institution, Person
 from .tasks import OPEN_TASK_STATES, Task, TaskCandidateGroup
 from .users import ApiToken, User
@@ -20,6 +21,7 @@ from .users import ApiToken, User
 __all__ = [
     "ACTIVE_STATUSES",
     "OPEN_TASK_STATES",
+    "OUTBOX_STATES",
     "ApiToken",
     "Assignment",
     "AuditEvent",
@@ -33,12 +35,17 @@ __all__ = [
     "Job",
     "MessageSubscription",
     "Notification",
+    "OutboxEvent",
+    "PortalCase",
+    "PortalClient",
+    "PortalNonce",
     "Institution",
     "MessageSubscription",
     "Person",
     "ProcessDefinition",
     "ProcessInstance",
     "Sequence",
+    "ServiceItem",
     "Task",
     "TaskCandidateGroup",
     "User",

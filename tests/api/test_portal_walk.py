@@ -1,0 +1,134 @@
+"""A qualification approval from a portal submission to the certificate, every event delivered."""
+
+import pytest
+
+from ..factories import CaseDriver, run_worker
+
+MATERIAL = {"name": "检验能力证明", "file_ref": "oss://portal/b2.pdf", "sha256": "ab" * 32}
+
+
+@pytest.fixture
+def case(client, auth):
+    return CaseDriver(client, auth)
+
+
+def instance_id(client, auth, case_no: str) -> str:
+    found = client.get(f"/api/v1/process-instances?business_key={case_no}", headers=auth.headers("admin"))
+    return found.json[0]["id"]
+
+
+def walk_to_certificate(portal, case, app, iid: str, case_no: str) -> None:
+    case.complete(
+        iid, "accept_application", "clerk", {"decision": "supplement", "missing_items": ["检验能力证明"]}
+    )
+    run_worker(app)
+    supplied = portal.post(f"/api/v1/portal/applications/{case_no}/supplements", {"materials": [MATERIAL]})
+    assert supplied.status_code == 200, supplied.json
+    run_worker(app)
+    case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
+    case.complete(iid, "technical_review", "review_center", {"conclusion": "conforms"})
+    run_worker(app)
+    case.complete(iid, "decide", "approver", {"decision": "grant"})
+    case.complete(iid, "issue_certificate", "clerk", {"delivery": "electronic"})
+    run_worker(app)
+
+
+def test_full_approval_delivers_every_event_once_and_in_order(portal, receiver, client, auth, case, app):
+    case_no = portal.submit()["case_no"]
+    iid = instance_id(client, auth, case_no)
+    walk_to_certificate(portal, case, app, iid, case_no)
+
+    events = receiver.accepted
+    assert all(r["signed"] for r in receiver.requests)
+    assert [e["sequence"] for e in events] == list(range(1, len(events) + 1))
+    assert len({e["event_id"] for e in events}) == len(events)
+    types = [e["type"] for e in events]
+    assert types == [
+        "received", "step_changed", "supplements_requested", "step_changed", "deadline_paused",
+        "step_changed", "deadline_resumed", "accepted", "step_changed", "deadline_paused",
+        "step_changed", "deadline_resumed", "decided", "step_changed", "certificate_issued", "completed",
+    ]  # fmt: skip
+    by_type = {e["type"]: e["payload"] for e in events}
+    assert by_type["supplements_requested"] == {"missing_items": ["检验能力证明"]}
+    assert by_type["accepted"]["promised_limit"] == "20WD"
+    assert by_type["decided"]["decision"] == "grant"
+    assert by_type["decided"]["decision_no"] == "津市监资认〔2026〕1号"
+    certificate = by_type["certificate_issued"]
+    assert certificate["certificate_no"].startswith("202612") and certificate["valid_until"] == "2032-03-02"
+    assert by_type["completed"] == {"outcome": "granted"}
+
+
+def test_case_look_up_shows_steps_history_and_result(portal, client, auth, case, app):
+    case_no = portal.submit()["case_no"]
+    iid = instance_id(client, auth, case_no)
+    walk_to_certificate(portal, case, app, iid, case_no)
+    shown = portal.get(f"/api/v1/portal/applications/{case_no}").json
+    assert (shown["status"], shown["completed"], shown["current_steps"]) == ("granted", True, [])
+    assert shown["accepted_at"] and shown["promised_limit"] == "20WD" and shown["statutory_due_at"]
+    steps = [(s["element_id"], s["groups"], s["state"]) for s in shown["history"]]
+    assert steps == [
+        ("accept_application", ["clerk"], "completed"), ("submit_supplements", ["applicant"], "completed"),
+        ("accept_application", ["clerk"], "completed"), ("technical_review", ["review_center"], "completed"),
+        ("decide", ["approver"], "completed"), ("issue_certificate", ["clerk"], "completed"),
+    ]  # fmt: skip
+    result = shown["result"]
+    assert (result["outcome"], result["decision"], result["decision_no"]) == (
+        "granted",
+        "grant",
+        "津市监资认〔2026〕1号",
+    )
+    assert result["certificate_no"].startswith("202612") and result["certificate_valid_until"] == "2032-03-02"
+
+
+def test_status_follows_the_case(portal, client, auth, case):
+    case_no = portal.submit()["case_no"]
+    iid = instance_id(client, auth, case_no)
+
+    def status():
+        return portal.get(f"/api/v1/portal/applications/{case_no}").json["status"]
+
+    assert status() == "received"
+    case.complete(iid, "accept_application", "clerk", {"decision": "supplement", "missing_items": ["章程"]})
+    assert status() == "supplement_required"
+    assert portal.get(f"/api/v1/portal/applications/{case_no}").json["clock_paused"] is True
+    portal.post(f"/api/v1/portal/applications/{case_no}/supplements", {"materials": [MATERIAL]})
+    case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
+    assert status() == "in_review"
+    case.complete(
+        iid, "technical_review", "review_center", {"conclusion": "basically_conforms", "findings": "x"}
+    )
+    assert status() == "rectification_required"
+    rectified = portal.post(f"/api/v1/portal/applications/{case_no}/rectification", {"report": "已整改"})
+    assert rectified.status_code == 200 and rectified.json["status"] == "in_review"
+    case.complete(iid, "verify_rectification", "review_center", {"effective": True})
+    case.complete(iid, "decide", "approver", {"decision": "refuse", "reason": "能力不足"})
+    assert status() == "refused"
+
+
+def test_refusal_to_accept_is_reported_with_its_reason(portal, receiver, client, auth, case, app):
+    case_no = portal.submit()["case_no"]
+    case.complete(instance_id(client, auth, case_no), "accept_application", "clerk",
+                  {"decision": "refuse", "reason": "不属于本机关职权范围"})  # fmt: skip
+    run_worker(app)
+    assert [e["type"] for e in receiver.accepted][-2:] == ["not_accepted", "completed"]
+    assert receiver.accepted[-2]["payload"] == {"reason": "不属于本机关职权范围"}
+    shown = portal.get(f"/api/v1/portal/applications/{case_no}").json
+    assert shown["status"] == "not_accepted"
+    assert shown["result"]["reason"] == "不属于本机关职权范围"
+
+
+def test_supplements_are_checked_against_the_form(portal, client, auth, case):
+    case_no = portal.submit()["case_no"]
+    case.complete(instance_id(client, auth, case_no), "accept_application", "clerk",
+                  {"decision": "supplement", "missing_items": ["章程"]})  # fmt: skip
+    bad = portal.post(f"/api/v1/portal/applications/{case_no}/supplements",
+                      {"materials": [{"name": "章程", "sha256": "not-hex"}]})  # fmt: skip
+    assert bad.status_code == 422
+    assert [e["pointer"] for e in bad.json["errors"]] == ["/materials/0/sha256"]
+
+
+def test_supplements_when_none_are_requested_get_409(portal):
+    case_no = portal.submit()["case_no"]
+    response = portal.post(f"/api/v1/portal/applications/{case_no}/supplements", {"materials": [MATERIAL]})
+    assert response.status_code == 409
+    assert "no supplements" in response.json["detail"]
