@@ -6,7 +6,6 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from workflows import portal_delivery  # noqa: F401 - registers the portal delivery job handler
 from workflows.errors import EngineError
 from workflows.portal_clients import list_service_items, register_client, set_service_item
 

@@ -1,7 +1,7 @@
 """The engine: use cases over SpiffWorkflow, persistence, jobs, calendar.
 
-Importing the package loads the modules that register job handlers and service
-operations, so every entry point (app, worker, tests) sees the same set.
+Importing the package loads the modules that register job handlers, service operations
+and audit subscribers (the portal outbox), so every entry point sees the same set.
 """
 
-from . import child_instances, timer_jobs  # noqa: F401
+from . import child_instances, portal_delivery, portal_outbox, timer_jobs  # noqa: F401

@@ -87,12 +87,17 @@ def clock_start(value, default: datetime) -> datetime:
 
 
 def paused_working_days(calendar: WorkingCalendar, pauses: list[dict], now: datetime) -> int:
-    """Working days the statutory clock stood still (每段暂停: the days after it began, to its end)."""
-    total = 0
-    for pause in pauses:
-        end = parse_moment(pause["to"]) if pause.get("to") else now
-        total += calendar.working_days_between(parse_moment(pause["from"]), end)
-    return total
+    """Working days the statutory clock stood still; overlapping pauses count once."""
+    intervals = sorted(
+        (parse_moment(p["from"]), parse_moment(p["to"]) if p.get("to") else now) for p in pauses
+    )
+    merged: list[list[datetime]] = []
+    for start, end in intervals:
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return sum(calendar.working_days_between(start, end) for start, end in merged)
 
 
 def statutory_due(calendar: WorkingCalendar, spec: str, started_at: datetime, pauses: list, now: datetime):

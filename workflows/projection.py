@@ -224,7 +224,8 @@ def delete_jobs(uow, row) -> None:
 def sync_statutory_clock(uow, actor, row, ready, now, calendar) -> bool:
     """Open a pause while a task marked ``pausesStatutoryClock`` is open, close it after.
 
-    Each pause and resumption is audited. Returns whether the statutory due date was
+    The clock stopping and starting again is audited (one pausing task handing over to the
+    next is no resumption). Returns whether the statutory due date was
     computed on complete calendar data.
     """
     if not row.statutory_limit:
@@ -248,12 +249,14 @@ def sync_statutory_clock(uow, actor, row, ready, now, calendar) -> bool:
         calendar, row.statutory_limit, row.statutory_started_at, row.clock_pauses, now
     )
     row.statutory_due_at = due.due_at
-    for action, changed in (("clock_resumed", resumed), ("clock_paused", paused)):
-        for pause in changed:
-            audit.record(
-                uow, actor, action, now, row, pause["task_id"],
-                element_id=pause["element_id"], statutory_due_at=due.due_at.isoformat(),
-            )  # fmt: skip
+    was_paused = bool(open_ids)
+    is_paused = any(not p.get("to") for p in row.clock_pauses)
+    if was_paused != is_paused:
+        pause = (paused if is_paused else resumed)[0]
+        audit.record(
+            uow, actor, "clock_paused" if is_paused else "clock_resumed", now, row, pause["task_id"],
+            element_id=pause["element_id"], statutory_due_at=due.due_at.isoformat(),
+        )  # fmt: skip
     return due.complete
 
 

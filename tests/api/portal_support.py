@@ -34,7 +34,7 @@ def case_record(procedure: str = "normal", **overrides) -> dict:
                 "sha256": hashlib.sha256(b"a1").hexdigest(),
             },
         ],  # fmt: skip
-        "item_data": {"application_type": "first", "procedure": procedure, "fields": ["食品"]},
+        "item_data": {"application_type": "first", "procedure": procedure, "fields": ["食品", "环境监测"]},
     }
     record.update(overrides)
     return record

@@ -10,7 +10,9 @@ APPLICATIONS = "/api/v1/portal/applications"
 
 @pytest.fixture
 def case(client, auth):
-    return CaseDriver(client, auth)
+    driver = CaseDriver(client, auth)
+    driver.reviewer_pool()
+    return driver
 
 
 def instance_id(client, auth, case_no: str) -> str:
@@ -22,6 +24,7 @@ def decided_case(portal, case, client, auth) -> str:
     case_no = portal.submit()["case_no"]
     iid = instance_id(client, auth, case_no)
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
+    case.team_review(iid)
     case.complete(iid, "technical_review", "review_center", {"conclusion": "conforms"})
     case.complete(iid, "decide", "approver", {"decision": "grant"})
     return case_no

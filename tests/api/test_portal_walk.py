@@ -9,7 +9,9 @@ MATERIAL = {"name": "检验能力证明", "file_ref": "oss://portal/b2.pdf", "sh
 
 @pytest.fixture
 def case(client, auth):
-    return CaseDriver(client, auth)
+    driver = CaseDriver(client, auth)
+    driver.reviewer_pool()
+    return driver
 
 
 def instance_id(client, auth, case_no: str) -> str:
@@ -26,6 +28,7 @@ def walk_to_certificate(portal, case, app, iid: str, case_no: str) -> None:
     assert supplied.status_code == 200, supplied.json
     run_worker(app)
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
+    case.team_review(iid)
     case.complete(iid, "technical_review", "review_center", {"conclusion": "conforms"})
     run_worker(app)
     case.complete(iid, "decide", "approver", {"decision": "grant"})
@@ -45,8 +48,10 @@ def test_full_approval_delivers_every_event_once_and_in_order(portal, receiver, 
     types = [e["type"] for e in events]
     assert types == [
         "received", "step_changed", "supplements_requested", "step_changed", "deadline_paused",
-        "step_changed", "deadline_resumed", "accepted", "step_changed", "deadline_paused",
-        "step_changed", "deadline_resumed", "decided", "step_changed", "certificate_issued", "completed",
+        "step_changed", "deadline_resumed", "accepted",
+        "step_changed", "step_changed", "deadline_paused",  # the team is asked; review time is not counted
+        "step_changed", "step_changed", "step_changed", "step_changed", "step_changed",
+        "deadline_resumed", "decided", "step_changed", "certificate_issued", "completed",
     ]  # fmt: skip
     by_type = {e["type"]: e["payload"] for e in events}
     assert by_type["supplements_requested"] == {"missing_items": ["检验能力证明"]}
@@ -68,7 +73,11 @@ def test_case_look_up_shows_steps_history_and_result(portal, client, auth, case,
     steps = [(s["element_id"], s["groups"], s["state"]) for s in shown["history"]]
     assert steps == [
         ("accept_application", ["clerk"], "completed"), ("submit_supplements", ["applicant"], "completed"),
-        ("accept_application", ["clerk"], "completed"), ("technical_review", ["review_center"], "completed"),
+        ("accept_application", ["clerk"], "completed"),
+        ("confirm_seat", ["reviewer"], "completed"), ("confirm_seat", ["reviewer"], "completed"),
+        ("document_review", ["team_leader"], "completed"), ("on_site_review", ["team_leader"], "completed"),
+        ("team_conclusion", ["team_leader"], "completed"),
+        ("technical_review", ["review_center"], "completed"),
         ("decide", ["approver"], "completed"), ("issue_certificate", ["clerk"], "completed"),
     ]  # fmt: skip
     result = shown["result"]
@@ -94,6 +103,7 @@ def test_status_follows_the_case(portal, client, auth, case):
     portal.post(f"/api/v1/portal/applications/{case_no}/supplements", {"materials": [MATERIAL]})
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
     assert status() == "in_review"
+    case.team_review(iid, "basically_conforms", "x")
     case.complete(
         iid, "technical_review", "review_center", {"conclusion": "basically_conforms", "findings": "x"}
     )
