@@ -53,11 +53,18 @@ def problem(status: int, title: str, detail: str | None = None, headers=None, **
 def engine_error_problem(error: EngineError) -> Response:
     status = next(code for cls, code in _STATUS.items() if isinstance(error, cls))
     extra = dict(error.extra)
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    headers = {"WWW-Authenticate": _challenge()} if status == 401 else None
     if isinstance(error, InvalidInput):
         extra["errors"] = [{"pointer": e.pointer, "detail": e.message} for e in error.errors] or None
         extra.update(file=error.file, element=error.element)
     return problem(status, error.title, error.detail, headers=headers, **extra)
+
+
+def _challenge() -> str:
+    """Portal routes take signed requests; every other route a bearer token."""
+    if request.path.startswith("/api/v1/portal"):
+        return 'HMAC-SHA256 realm="portal"'
+    return "Bearer"
 
 
 def http_exception_problem(error: HTTPException) -> Response:

@@ -26,6 +26,7 @@ def test_a_stale_or_future_timestamp_is_refused(portal, clock, skew):
     response = portal.get(EVENTS, timestamp=int(clock.now().timestamp()) + skew)
     assert response.status_code == 401
     assert "timestamp" in response.json["detail"]
+    assert response.headers["WWW-Authenticate"] == 'HMAC-SHA256 realm="portal"'
 
 
 def test_the_window_follows_the_engine_clock(portal, clock):
