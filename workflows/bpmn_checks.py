@@ -13,7 +13,7 @@ from .errors import InvalidInput
 from .parsing import NSMAP, ParsedProcess, user_task_specs
 from .sandbox import ScriptError, compile_expression, compile_script
 from .services import service_operations
-from .timers import _ISO_LITERAL
+from .timers import ISO_LITERAL
 
 
 def check_process(process: ParsedProcess, known_keys: set[str]) -> None:
@@ -100,7 +100,7 @@ def _check_expressions(process: ParsedProcess) -> None:
         event = value.getparent().getparent()
         if not text:
             raise _fail(process, event.get("id"), "the timer has no value")
-        if not _ISO_LITERAL.match(text):
+        if not ISO_LITERAL.match(text):
             _compile(process, event.get("id"), text, compile_expression)
 
 

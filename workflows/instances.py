@@ -208,7 +208,7 @@ def readable_keys(uow, actor) -> set[str] | None:
 
 
 def _readable_instance(uow, actor, instance_id: str) -> ProcessInstance:
-    row = uow.session.get(ProcessInstance, instance_id) if _is_uuid(instance_id) else None
+    row = uow.session.get(ProcessInstance, instance_id) if is_uuid(instance_id) else None
     if row is None:
         raise NotFound(f"process instance {instance_id} does not exist")
     keys = readable_keys(uow, actor)
@@ -217,7 +217,8 @@ def _readable_instance(uow, actor, instance_id: str) -> ProcessInstance:
     return row
 
 
-def _is_uuid(value: str) -> bool:
+def is_uuid(value: str) -> bool:
+    """Whether an id from a URL can be a case or task id (so malformed ids are simply 404)."""
     try:
         UUID(value)
     except ValueError:
@@ -261,7 +262,7 @@ def instance_history(actor, instance_id: str) -> list[AuditEvent]:
 def _administer(actor, instance_id: str):
     if not actor.is_admin:
         raise NotPermitted("only administrators may manage instances")
-    if not _is_uuid(instance_id):
+    if not is_uuid(instance_id):
         raise NotFound(f"process instance {instance_id} does not exist")
 
 

@@ -12,7 +12,7 @@ from . import audit, runtime
 from .database import UnitOfWork
 from .errors import Conflict, NotFound, NotPermitted
 from .forms import validate_form_data, with_defaults
-from .instances import InstanceView, instance_view
+from .instances import InstanceView, instance_view, is_uuid
 from .models import Form, ProcessInstance, Task, TaskCandidateGroup
 from .serialization import to_json_data
 
@@ -77,18 +77,10 @@ def _oversight_filter(stmt, filters: dict, now):
 
 
 def _task(uow, task_id: str) -> Task:
-    row = uow.session.get(Task, task_id) if _is_uuid(task_id) else None
+    row = uow.session.get(Task, task_id) if is_uuid(task_id) else None
     if row is None:
         raise NotFound(f"task {task_id} does not exist")
     return row
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        UUID(value)
-    except ValueError:
-        return False
-    return True
 
 
 def _may_work_on(actor, task: Task) -> bool:

@@ -15,7 +15,7 @@ from . import audit, runtime
 from .instances import create_instance
 from .jobs import handles
 from .models import Job, ProcessDefinition
-from .timers import _first_cycle, parse_moment
+from .timers import first_cycle, parse_moment
 from .users import SYSTEM
 
 _CLOSED = ("completed", "cancelled")
@@ -74,7 +74,7 @@ def _schedule(config, uow, definition, now: datetime) -> dict | None:
     expression = definition.expression.strip()
     value = expression if expression[:1] in "RP0123456789" else engine.environment.evaluate(expression, {})
     if isinstance(definition, CycleTimerEventDefinition):
-        return _first_cycle(str(value), now)
+        return first_cycle(str(value), now)
     if str(value).upper().startswith("P"):
         parsed = TimerEventDefinition.parse_iso_duration(str(value))
         moment = now + TimerEventDefinition.get_timedelta_from_start(parsed, now)

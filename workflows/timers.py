@@ -25,7 +25,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEv
 from .clock import parse_moment
 from .deadlines import clock_start
 
-_ISO_LITERAL = re.compile(r"^\s*(R\d*/|P|\d{4}-\d{2}-\d{2})", re.I)
+ISO_LITERAL = re.compile(r"^\s*(R\d*/|P|\d{4}-\d{2}-\d{2})", re.I)
 
 
 def engine_now(my_task) -> datetime:
@@ -39,7 +39,7 @@ def timer_value(my_task, expression: str):
     Boundary timers may call ``activity_due()``, ``activity_warning()`` and
     ``activity_reminder()``: the moments of the attached task's own ``deadline``.
     """
-    if _ISO_LITERAL.match(expression) and not expression.strip().startswith(("'", '"')):
+    if ISO_LITERAL.match(expression) and not expression.strip().startswith(("'", '"')):
         return expression.strip()
     value = my_task.workflow.script_engine.evaluate(
         my_task, expression, external_context=_activity_functions(my_task)
@@ -132,7 +132,7 @@ class ClockedDuration(_Clocked, DurationTimerEventDefinition):
 
 class ClockedCycle(_Clocked, CycleTimerEventDefinition):
     def compute_value(self, my_task, now):
-        return _first_cycle(timer_value(my_task, self.expression), now)
+        return first_cycle(timer_value(my_task, self.expression), now)
 
     def cycle_complete(self, my_task):
         now = engine_now(my_task)
@@ -173,7 +173,7 @@ class _FrozenClock:
         return self.moment
 
 
-def _first_cycle(expression: str, now: datetime) -> dict:
+def first_cycle(expression: str, now: datetime) -> dict:
     """``R3/PT1H`` starts one interval from now; ``R/2026-03-01T09:00/P1D`` at that date."""
     parts = expression.upper().strip("R").split("/")
     cycles = int(parts[0]) if parts[0] else -1
