@@ -155,11 +155,13 @@ def read_xml(content: bytes, filename: str):
 def parse_processes(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes]) -> list[ParsedProcess]:
     """Parse the executable processes of ``bpmn_files`` (DMN files resolve decisions)."""
     parser = BureauParser()
-    roots = {}
+    roots, originals = {}, {}
     for name, content in bpmn_files.items():
         root = read_xml(content, name)
         if etree.QName(root).localname != "definitions" or etree.QName(root).namespace != BPMN_NS:
             raise InvalidInput(f"{name} is not a BPMN 2.0 document (no bpmn:definitions root)", file=name)
+        originals[name] = etree.tostring(root, encoding="unicode")
+        _standard_multi_instance(root)
         _add(lambda r=root, n=name: parser.add_bpmn_xml(r, filename=n), name)
         roots[name] = root
     for name, content in dmn_files.items():
@@ -171,8 +173,32 @@ def parse_processes(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes]) -
         if not executable:
             raise InvalidInput(f'{name} holds no executable process (isExecutable="true")', file=name)
         for node in executable:
-            processes.append(_parse_one(parser, node, name, root))
+            processes.append(_parse_one(parser, node, name, originals[name]))
     return processes
+
+
+_PLAIN_NAME = re.compile(r"^\s*(?:\$\{)?\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}?\s*$")
+
+
+def _standard_multi_instance(root) -> None:
+    """Camunda Modeler writes ``camunda:collection``/``camunda:elementVariable``; BPMN has
+    ``loopDataInputRef``/``inputDataItem``, which SpiffWorkflow reads. Rewrite the former."""
+    path = ".//bpmn:multiInstanceLoopCharacteristics[@camunda:collection]"
+    for loop in root.xpath(path, namespaces=NSMAP):
+        if loop.xpath("./bpmn:loopDataInputRef", namespaces=NSMAP):
+            continue
+        match = _PLAIN_NAME.match(loop.get(f"{{{CAMUNDA_NS}}}collection"))
+        if match is None:
+            continue
+        element = loop.get(f"{{{CAMUNDA_NS}}}elementVariable") or "item"
+        reference = etree.Element(f"{{{BPMN_NS}}}loopDataInputRef")
+        reference.text = match.group(1)
+        item = etree.Element(f"{{{BPMN_NS}}}inputDataItem", id=element, name=element)
+        position = len(
+            loop.xpath("./bpmn:standardLoopCharacteristics|./bpmn:loopCardinality", namespaces=NSMAP)
+        )
+        loop.insert(position, reference)
+        loop.insert(position + 1, item)
 
 
 def _add(action, filename: str) -> None:
@@ -191,7 +217,7 @@ def _invalid(exc: ValidationException, filename: str) -> InvalidInput:
     )
 
 
-def _parse_one(parser: BureauParser, node, filename: str, root) -> ParsedProcess:
+def _parse_one(parser: BureauParser, node, filename: str, xml: str) -> ParsedProcess:
     key = node.get("id")
     if not _KEY.match(key or ""):
         raise InvalidInput(f"process id '{key}' is not a valid key", file=filename, element=key)
@@ -210,7 +236,7 @@ def _parse_one(parser: BureauParser, node, filename: str, root) -> ParsedProcess
         key=key,
         name=node.get("name"),
         file=filename,
-        xml=etree.tostring(root, encoding="unicode"),
+        xml=xml,
         spec=spec,
         subprocess_specs=embedded,
         called_keys=sorted(set(called)),

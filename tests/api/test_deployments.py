@@ -215,3 +215,13 @@ def test_a_call_activity_runs_the_latest_called_version_pinned_at_start(client, 
         f"/api/v1/process-instances/{first.json['id']}", headers=auth.headers("admin")
     ).json
     assert variables["variables"]["child_done"] is True
+
+
+def test_camunda_multi_instance_gives_each_element_its_own_task(client, auth):
+    assert deploy(client, auth, [data_file("bpmn/camunda_multi_instance.bpmn")]).status_code == 201
+    started = client.post(
+        "/api/v1/process-definitions/countersign/instances",
+        json={"variables": {"signers": ["approver1", "approver2"]}},
+        headers=auth.headers("clerk"),
+    ).json
+    assert sorted(t["assignee"] for t in started["active_tasks"]) == ["approver1", "approver2"]
