@@ -24,7 +24,11 @@ def meta(task_spec) -> dict:
     return (getattr(task_spec, "extensions", None) or {}).get("meta") or {}
 
 
-def sync_tasks(config, uow, row, ready, actor, now, calendar) -> None:
+def sync_tasks(config, uow, row, ready, actor, now, calendar) -> bool:
+    """Rows for the ready human tasks; rows of tasks no longer ready are cancelled.
+
+    Returns whether an open task's due date reaches a year without calendar data.
+    """
     session = uow.session
     open_rows = {
         t.id: t
@@ -38,19 +42,23 @@ def sync_tasks(config, uow, row, ready, actor, now, calendar) -> None:
             task_row.state = "cancelled"
             task_row.completed_at = now
     state = "suspended" if row.status == "suspended" else "ready"
+    still_open = [t for task_id, t in open_rows.items() if task_id in ready_by_id]
     for task_id, spiff_task in ready_by_id.items():
         if task_id in open_rows:
             continue
-        existing = session.get(Task, task_id)
-        if existing is not None:
-            existing.state, existing.assignee = state, _resolved(spiff_task).get("assignee")
-            existing.completed_at = existing.completed_by = None
-            _apply_deadline(config, existing, spiff_task, now, calendar)
-            continue
-        task_row = _new_task_row(row, task_id, spiff_task, state, now)
+        task_row = session.get(Task, task_id)
+        if task_row is not None:
+            task_row.state, task_row.assignee = state, _resolved(spiff_task).get("assignee")
+            task_row.completed_at = task_row.completed_by = None
+        else:
+            task_row = _new_task_row(row, task_id, spiff_task, state, now)
+            session.add(task_row)
+            audit.record(
+                uow, actor, "task_created", now, row, task_id, element_id=spiff_task.task_spec.bpmn_id
+            )
         _apply_deadline(config, task_row, spiff_task, now, calendar)
-        session.add(task_row)
-        audit.record(uow, actor, "task_created", now, row, task_id, element_id=spiff_task.task_spec.bpmn_id)
+        still_open.append(task_row)
+    return any(t.calendar_incomplete for t in still_open)
 
 
 def resolve_task_expressions(spiff_task) -> None:

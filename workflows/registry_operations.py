@@ -13,15 +13,11 @@ def registry_operations(config, uow, case: dict | None = None) -> dict:
 
     An operation taking a ``business_key`` gets the case's own when the diagram gives none.
     """
-    operations = (
-        draw_review_team, draw_inspection_targets, draw_inspectors, set_assignment_status,
-        set_certificate_status, review_team_status,
-    )  # fmt: skip
-    return {operation.__name__: _bind(operation, config, uow, case or {}) for operation in operations}
+    return {operation.__name__: _bind(operation, config, uow, case or {}) for operation in _OPERATIONS}
 
 
 def _bind(operation, config, uow, case: dict):
-    takes_key = "business_key" in inspect.signature(operation).parameters
+    takes_key = operation.__name__ in _TAKE_BUSINESS_KEY
 
     def call(data, **params):
         if takes_key and not params.get("business_key"):
@@ -82,3 +78,11 @@ def set_certificate_status(config, uow, data, credit_code, status, certificate_n
     )
     keys = ("credit_code", "certificate_status", "certificate_no")
     return {"institution_id": row.id, **{key: getattr(row, key) for key in keys}}
+
+
+_OPERATIONS = (
+    draw_review_team, draw_inspection_targets, draw_inspectors, set_assignment_status,
+    set_certificate_status, review_team_status,
+)  # fmt: skip
+# Worked out once at import: building the operations happens on every engine step.
+_TAKE_BUSINESS_KEY = {op.__name__ for op in _OPERATIONS if "business_key" in inspect.signature(op).parameters}

@@ -1,8 +1,9 @@
 """The engine step shared by every use case: open a case under lock, run it, save it.
 
-Saving writes, in the caller's transaction, the serialized state, the variables,
-the status, the worklist rows and the message subscriptions, so the tables that
-queries use never disagree with the state SpiffWorkflow holds.
+Saving writes, in the caller's transaction, the serialized state, the variables and
+the status, and has ``projection`` rewrite the tables derived from them (worklist,
+message subscriptions, timer jobs, statutory clock), so the tables that queries use
+never disagree with the state SpiffWorkflow holds.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import audit, projection
 from .calendar import current_calendar
 from .errors import Conflict, NotFound
-from .models import OPEN_TASK_STATES, ProcessDefinition, ProcessInstance, Task
+from .models import ProcessDefinition, ProcessInstance
 from .sandbox import SandboxScriptEngine
 from .script_functions import ScriptFunctions
 from .serialization import cached_specs, dump_workflow, load_workflow, to_json_data
@@ -120,10 +121,9 @@ def run(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor, step=N
 
     Database failures and lost races are not the diagram's fault: they roll the whole
     unit of work back (a 409 for a lost race). A failing script, condition or service
-    call does not roll anything back: the
-    instance goes to status ``error`` with the element and message, and the work
-    done before the failure is kept. So does a loop that runs past
-    ``config.max_task_depth`` (SpiffWorkflow would otherwise lose its tasks).
+    call does not roll anything back: the instance goes to status ``error`` with the
+    element and message, and the work done before the failure is kept. So does a loop
+    that runs past ``config.max_task_depth`` (SpiffWorkflow would otherwise lose tasks).
     """
 
     def guard(task):
@@ -185,29 +185,14 @@ def save(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor) -> No
     row.updated_at = now
     ready = [t for t in frontier if t.state == TaskState.READY and t.task_spec.manual]
     calendar = workflow.script_engine.calendar
-    projection.sync_tasks(config, uow, row, ready, actor, now, calendar)
+    tasks_incomplete = projection.sync_tasks(config, uow, row, ready, actor, now, calendar)
     projection.sync_subscriptions(uow, row, workflow)
     projection.sync_timer_jobs(uow, row, workflow, now)
     statutory_complete = projection.sync_statutory_clock(uow, actor, row, frontier, now, calendar)
-    row.calendar_incomplete = not statutory_complete or _has_incomplete_deadlines(uow, row, workflow)
-
-
-def _has_incomplete_deadlines(uow, row, workflow) -> bool:
-    timers = any(t._get_internal_data("calendar_incomplete") for t in workflow.event_manager.tasks.values())
-    if timers:
-        return True
-    uow.session.flush()
-    return bool(
-        uow.session.scalar(
-            select(Task.id)
-            .where(
-                Task.instance_id == row.id,
-                Task.state.in_(OPEN_TASK_STATES),
-                Task.calendar_incomplete.is_(True),
-            )
-            .limit(1)
-        )
+    timers_incomplete = any(
+        t._get_internal_data("calendar_incomplete") for t in workflow.event_manager.tasks.values()
     )
+    row.calendar_incomplete = tasks_incomplete or timers_incomplete or not statutory_complete
 
 
 def _variables(workflow: BpmnWorkflow, frontier) -> dict:
