@@ -38,13 +38,12 @@ def check_spec(spec: str) -> None:
     """Raise ``InvalidInput`` unless ``spec`` is a limit this module understands."""
     if _DAYS.match(spec or ""):
         return
+    text = (spec or "").strip()
     try:
-        TimerEventDefinition.parse_iso_duration(spec.strip())
-    except Exception as exc:
-        raise InvalidInput(
-            f"'{spec}' is not a time limit (use 5WD, 3D or an ISO duration like PT24H)"
-        ) from exc
-    if not spec.strip().upper().startswith("P"):
+        valid = text.upper().startswith("P") and bool(TimerEventDefinition.parse_iso_duration(text))
+    except Exception:
+        valid = False
+    if not valid:
         raise InvalidInput(f"'{spec}' is not a time limit (use 5WD, 3D or an ISO duration like PT24H)")
 
 

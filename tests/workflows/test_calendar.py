@@ -7,7 +7,8 @@ import pytest
 
 from workflows.calendar import WorkingCalendar, YearSchedule
 from workflows.clock import BUREAU_TZ
-from workflows.deadlines import compute, statutory_due
+from workflows.deadlines import check_spec, compute, statutory_due
+from workflows.errors import InvalidInput
 
 from ..factories import DATA
 
@@ -115,3 +116,9 @@ def test_statutory_due_moves_on_by_the_paused_working_days():
     assert CAL.working_days_between(date(2026, 2, 5), date(2026, 2, 26)) == 10
     assert paused.due_at == compute(CAL, "30WD", start).due_at
     assert paused.due_at > unpaused.due_at
+
+
+@pytest.mark.parametrize("spec", ["5X", "24H", "", "P", "PXD"])
+def test_malformed_limits_are_refused(spec):
+    with pytest.raises(InvalidInput):
+        check_spec(spec)
