@@ -14,42 +14,11 @@ from flask.cli import AppGroup, with_appcontext
 from workflows import jobs as job_executor
 from workflows.deployments import deploy_definitions
 from workflows.errors import EngineError
-from workflows.registries import create_record, list_records
 from workflows.schedules import load_schedules
 from workflows.users import Actor, create_user_token
 
-from . import portal_cli, registry_cli
+from . import demo, portal_cli, registry_cli
 
-DEMO_USERS = {
-    "clerk1": ["clerk"],
-    "applicant1": ["applicant"],
-    "center1": ["review_center"],
-    "approver1": ["approver"],
-    "leader1": ["team_leader"],
-    "expert1": ["reviewer"],
-    "inspector1": ["inspector"],
-    "inspector2": ["inspector"],
-    "officer1": ["case_officer"],
-    "officer2": ["case_officer"],
-    "head1": ["bureau_head"],
-    "transport1": ["partner_dept", "dept_transport"],
-    "supervisor1": ["supervisor"],
-    "designer1": ["designer"],
-    "admin1": ["admin"],
-}
-# The demo users who are also in the people pools, so draws find them.
-DEMO_POOL = [
-    {
-        "name": "王组长",
-        "kind": "reviewer",
-        "username": "leader1",
-        "can_lead": True,
-        "fields": ["食品", "环境监测"],
-    },
-    {"name": "李专家", "kind": "expert", "username": "expert1", "fields": ["食品", "环境监测"]},
-    {"name": "张检查", "kind": "inspector", "username": "inspector1", "fields": []},
-    {"name": "刘检查", "kind": "inspector", "username": "inspector2", "fields": []},
-]
 SETUP_ACTOR = Actor("setup", frozenset({"designer"}), kind="system")
 ADMIN_ACTOR = Actor("setup", frozenset({"admin"}), kind="system")
 
@@ -66,18 +35,13 @@ def create_user(name, groups):
 
 @users.command("demo")
 def demo_users():
-    """Create one demo user per group (and demo reviewers and inspectors) and print their tokens."""
+    """Create the demo users (printing their tokens), pools, institutions and check items."""
     click.echo("Demo users (send as 'Authorization: Bearer <token>'):")
-    for name, groups in DEMO_USERS.items():
-        token = _or_exit(lambda n=name, g=groups: create_user_token(n, g))
+    for name, groups, token in _or_exit(demo.create_demo_users):
         click.echo(f"  {name:<12} {','.join(groups):<28} {token}")
     config = current_app.extensions["engine_config"]
-    for person in DEMO_POOL:
-        known, _ = list_records(ADMIN_ACTOR, "people", {"username": person["username"]}, 1, 1)
-        if not known:
-            _or_exit(
-                lambda p=person: create_record(config, ADMIN_ACTOR, "people", {**p, "district": "和平区"})
-            )
+    created = _or_exit(lambda: demo.create_demo_records(config))
+    click.echo("Demo records created: " + ", ".join(f"{n} {name}" for name, n in created.items()))
 
 
 @click.command("deploy")

@@ -38,13 +38,3 @@ def test_deploy_command_deploys_folders_idempotently(app):
     assert "qualification_approval v1 (new version)" in first.output
     second = runner.invoke(args=["deploy", "bpmn", "forms"])
     assert "qualification_approval v1 (unchanged)" in second.output
-
-
-def test_demo_users_come_with_a_reviewer_and_inspector_pool(app, client):
-    runner = app.test_cli_runner()
-    first = runner.invoke(args=["users", "demo"])
-    assert first.exit_code == 0, first.output
-    token = next(line.split()[-1] for line in first.output.splitlines() if line.strip().startswith("admin1"))
-    assert runner.invoke(args=["users", "demo"]).exit_code == 0
-    people = client.get("/api/v1/registries/people", headers={"Authorization": f"Bearer {token}"}).json
-    assert sorted(p["username"] for p in people) == ["expert1", "inspector1", "inspector2", "leader1"]
