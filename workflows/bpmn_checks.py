@@ -145,21 +145,33 @@ def _check_completion_rules(process: ParsedProcess) -> None:
     """``validation`` rules compile, sit on human tasks, and name a field when they say one."""
     for spec in (process.spec, *process.subprocess_specs.values()):
         for task_spec in spec.task_specs.values():
-            properties = ((getattr(task_spec, "extensions", None) or {}).get("meta") or {}).get("properties")
-            rules = task_rules(properties or {})
-            if RULE_FIELD in (properties or {}) and RULE not in properties:
+            properties = ((getattr(task_spec, "extensions", None) or {}).get("meta") or {}).get(
+                "properties"
+            ) or {}
+            rules = task_rules(properties)
+            if RULE_FIELD in properties and RULE not in properties:
                 raise _fail(process, task_spec.bpmn_id, f"{RULE_FIELD} without validation: name the rule too")
-            if rules and not getattr(task_spec, "manual", False):
+            if rules and not _is_human(spec, task_spec):
                 raise _fail(
                     process, task_spec.bpmn_id, "validation rules apply to user and manual tasks only"
                 )
             for rule in rules:
-                if rule.name != RULE and not rule.pointer:
-                    raise _fail(process, task_spec.bpmn_id, f"'{rule.name}' names no field after the colon")
-                try:
-                    compile_expression(rule.expression)
-                except (ScriptError, SyntaxError) as exc:
-                    raise _fail(process, task_spec.bpmn_id, f"validation rule '{rule.name}': {exc}") from exc
+                _check_rule(process, task_spec.bpmn_id, rule)
+
+
+def _is_human(spec, task_spec) -> bool:
+    """A user or manual task, or a multi-instance activity repeating one."""
+    repeated = spec.task_specs.get(getattr(task_spec, "task_spec", None) or "")
+    return getattr(task_spec, "manual", False) or getattr(repeated, "manual", False)
+
+
+def _check_rule(process: ParsedProcess, element: str, rule) -> None:
+    if rule.name != RULE and not rule.pointer:
+        raise _fail(process, element, f"'{rule.name}' names no field after the colon")
+    try:
+        compile_expression(rule.expression)
+    except (ScriptError, SyntaxError) as exc:
+        raise _fail(process, element, f"validation rule '{rule.name}': {exc}") from exc
 
 
 def _check_call_activities(process: ParsedProcess, known_keys: set[str]) -> None:

@@ -16,8 +16,8 @@ FORM = {
 OVER_LIMIT = "'超过限额 / over the limit' if amount > limit else None"
 
 
-def rules_process(properties: dict[str, str]) -> bytes:
-    """start -> script (limit = 100) -> user task `request` with ``properties`` -> end."""
+def rules_process(properties: dict[str, str], loop: str = "") -> bytes:
+    """start -> script (limit = 100) -> user task `request` with ``properties`` (and ``loop``) -> end."""
     props = "".join(
         f"<spiffworkflow:property name={quoteattr(name)} value={quoteattr(value)} />"
         for name, value in properties.items()
@@ -27,10 +27,12 @@ def rules_process(properties: dict[str, str]) -> bytes:
   <bpmn:process id="rules" name="rules" isExecutable="true" camunda:candidateStarterGroups="clerk">
     <bpmn:startEvent id="start" />
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="set_limit" />
-    <bpmn:scriptTask id="set_limit"><bpmn:script>limit = 100</bpmn:script></bpmn:scriptTask>
+    <bpmn:scriptTask id="set_limit"><bpmn:script>limit = 100
+items = [1, 2]</bpmn:script></bpmn:scriptTask>
     <bpmn:sequenceFlow id="f2" sourceRef="set_limit" targetRef="request" />
     <bpmn:userTask id="request" camunda:candidateGroups="clerk">
       <bpmn:extensionElements><spiffworkflow:properties>{props}</spiffworkflow:properties></bpmn:extensionElements>
+      {loop}
     </bpmn:userTask>
     <bpmn:sequenceFlow id="f3" sourceRef="request" targetRef="end" />
     <bpmn:endEvent id="end" />
@@ -38,9 +40,9 @@ def rules_process(properties: dict[str, str]) -> bytes:
     )
 
 
-def deploy(client, auth, properties: dict[str, str]):
+def deploy(client, auth, properties: dict[str, str], loop: str = ""):
     files = [
-        ("rules.bpmn", rules_process(properties)),
+        ("rules.bpmn", rules_process(properties, loop)),
         ("rules/request.schema.json", json.dumps(FORM).encode()),
     ]
     return client.post("/api/v1/deployments", data=multipart(files), headers=auth.headers("designer"))
@@ -121,3 +123,19 @@ def test_a_rule_that_cannot_give_a_verdict_is_422_naming_the_element(client, aut
     assert "validation rule" in response.json["detail"]
     assert case.active(iid) == ["request"]
     assert case.instance(iid)["status"] == "running"
+
+
+def test_each_instance_of_a_multi_instance_task_is_checked(client, auth, case):
+    loop = (
+        "<bpmn:multiInstanceLoopCharacteristics><bpmn:loopDataInputRef>items</bpmn:loopDataInputRef>"
+        '<bpmn:inputDataItem id="item" name="item" /></bpmn:multiInstanceLoopCharacteristics>'
+    )
+    deployed = deploy(
+        client, auth, {"validation": "'超过限额 / over' if amount > limit * item else None"}, loop
+    )
+    assert deployed.status_code == 201, deployed.json
+    iid = case.start("rules", variables={})["id"]
+    assert case.active(iid) == ["request", "request"]
+    assert submit(client, auth, case, iid, {"amount": 250}).status_code == 422
+    assert submit(client, auth, case, iid, {"amount": 50}).status_code == 200
+    assert case.active(iid) == ["request"]
