@@ -32,7 +32,10 @@ def add_assignments(uow, draw: DrawRecord, seats: list[dict], credit_code: str |
 
 
 def kept_team(uow, previous_draw_id: int, business_key: str, exclude: list[int], at) -> list[dict]:
-    """The previous team minus the people who left it; the excluded people's open seats become declined."""
+    """The previous team minus the people who left it; the excluded people's open seats become declined.
+
+    A previous draw that failed had no team of its own: the members it was to keep are kept.
+    """
     previous = uow.session.get(DrawRecord, previous_draw_id)
     if previous is None or previous.kind != "review_team" or previous.business_key != business_key:
         raise InvalidInput(
@@ -50,7 +53,8 @@ def kept_team(uow, previous_draw_id: int, business_key: str, exclude: list[int],
     for person_id in exclude:
         if (seat := busy.pop(person_id, None)) is not None:
             seat.status, seat.responded_at = "declined", at
-    return [m for m in previous.result.get("team", []) if m["person_id"] in busy]
+    team = previous.result.get("team", []) if previous.ok else previous.parameters.get("kept", [])
+    return [m for m in team if m["person_id"] in busy]
 
 
 def set_assignment_status(uow, config, actor, draw_id: int, person_id: int, status: str) -> Assignment:

@@ -8,6 +8,7 @@ the BPMN element at fault.
 from __future__ import annotations
 
 from . import deadlines
+from .completion_rules import RULE, RULE_FIELD, task_rules
 from .config import EngineConfig
 from .errors import InvalidInput
 from .parsing import NSMAP, ParsedProcess, user_task_specs
@@ -23,6 +24,7 @@ def check_process(process: ParsedProcess, known_keys: set[str]) -> None:
     _check_expressions(process)
     _check_scripts(process)
     _check_human_tasks(process)
+    _check_completion_rules(process)
     _check_call_activities(process, known_keys)
 
 
@@ -137,6 +139,39 @@ def _check_human_tasks(process: ParsedProcess) -> None:
                 "the task has no candidate group: put it in a lane named after a group, "
                 "e.g. '窗口受理 (clerk)', or set candidateGroups or an assignee",
             )
+
+
+def _check_completion_rules(process: ParsedProcess) -> None:
+    """``validation`` rules compile, sit on human tasks, and name a field when they say one."""
+    for spec in (process.spec, *process.subprocess_specs.values()):
+        for task_spec in spec.task_specs.values():
+            properties = ((getattr(task_spec, "extensions", None) or {}).get("meta") or {}).get(
+                "properties"
+            ) or {}
+            rules = task_rules(properties)
+            if RULE_FIELD in properties and RULE not in properties:
+                raise _fail(process, task_spec.bpmn_id, f"{RULE_FIELD} without validation: name the rule too")
+            if rules and not _is_human(spec, task_spec):
+                raise _fail(
+                    process, task_spec.bpmn_id, "validation rules apply to user and manual tasks only"
+                )
+            for rule in rules:
+                _check_rule(process, task_spec.bpmn_id, rule)
+
+
+def _is_human(spec, task_spec) -> bool:
+    """A user or manual task, or a multi-instance activity repeating one."""
+    repeated = spec.task_specs.get(getattr(task_spec, "task_spec", None) or "")
+    return getattr(task_spec, "manual", False) or getattr(repeated, "manual", False)
+
+
+def _check_rule(process: ParsedProcess, element: str, rule) -> None:
+    if rule.name != RULE and not rule.pointer:
+        raise _fail(process, element, f"'{rule.name}' names no field after the colon")
+    try:
+        compile_expression(rule.expression)
+    except (ScriptError, SyntaxError) as exc:
+        raise _fail(process, element, f"validation rule '{rule.name}': {exc}") from exc
 
 
 def _check_call_activities(process: ParsedProcess, known_keys: set[str]) -> None:

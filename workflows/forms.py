@@ -16,6 +16,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
 from .errors import FieldError, InvalidInput
+from .form_references import check_registry_keywords
 
 SCHEMA_SUFFIX = ".schema.json"
 UI_SUFFIX = ".uischema.json"
@@ -50,6 +51,7 @@ def load_json_file(name: str, content: bytes) -> dict:
             Draft202012Validator.check_schema(document)
         except SchemaError as exc:
             raise InvalidInput(f"{name} is not a valid JSON Schema: {exc.message}", file=name) from exc
+        check_registry_keywords(document, name)
     return document
 
 

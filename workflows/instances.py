@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 from . import audit, deadlines, runtime
 from .database import UnitOfWork
 from .errors import Conflict, NotFound, NotPermitted
+from .form_references import check_registry_references
 from .forms import validate_form_data, with_defaults
 from .models import (
     ACTIVE_STATUSES,
@@ -94,6 +95,7 @@ def start_instance(
             schema = uow.session.get(Form, definition.start_form).schema
             variables = with_defaults(schema, variables)
             validate_form_data(schema, variables, "/variables")
+            check_registry_references(uow.session, schema, variables, "/variables")
         _check_no_active_duplicate(uow, key, business_key)
         row = create_instance(config, uow, actor, definition, business_key, variables)
         if idempotency_key:

@@ -19,6 +19,7 @@ from . import runtime
 from .clock import BUREAU_TZ
 from .database import UnitOfWork
 from .errors import Conflict, FieldError, InvalidInput, NotFound
+from .form_references import check_registry_references
 from .forms import validate_form_data
 from .instances import create_instance
 from .models import Form, PortalCase, ProcessInstance
@@ -51,7 +52,7 @@ def submit_application(config, actor, record: dict, idempotency_key: str | None 
             raise NotFound(f"the process '{item.process_key}' of item {item.code} is not deployed")
         variables = start_variables(record)
         if definition.start_form:
-            _validate_start(uow.session.get(Form, definition.start_form).schema, variables)
+            _validate_start(uow.session, uow.session.get(Form, definition.start_form).schema, variables)
         now = config.clock.now()
         password = _new_password()
         case = _new_case(config, uow, client, record, now, password, idempotency_key, request_hash)
@@ -82,10 +83,11 @@ def start_variables(record: dict) -> dict:
     return variables
 
 
-def _validate_start(schema: dict, variables: dict) -> None:
+def _validate_start(session, schema: dict, variables: dict) -> None:
     """The start form's checks, with pointers into the submitted case record."""
     try:
         validate_form_data(schema, variables)
+        check_registry_references(session, schema, variables)
     except InvalidInput as exc:
         errors = [FieldError(_record_pointer(e.pointer), e.message) for e in exc.errors]
         fields = ", ".join(e.pointer for e in errors)

@@ -104,12 +104,14 @@ def _draw(uow, actor, kind, business_key, candidates, exclusions, parameters, se
 def draw_inspection_targets(
     uow, config, business_key: str, check_item_code: str | None = None, institution_types=None,
     districts=None, proportion: float | None = None, count: int | None = None, weights: dict | None = None,
-    exclude=None, seed: int | None = None, actor=SYSTEM,
+    exclude=None, seed: int | None = None, actor=SYSTEM, previous_draw_id: int | None = None,
 ) -> dict:  # fmt: skip
     """Draw inspection targets by proportion (rounded up) or count, optionally weighted by credit class.
 
-    The check item, when given, supplies the target type and the proportion.
+    The check item, when given, supplies the target type and the proportion. A redraw names
+    the targets draw it replaces in ``previous_draw_id``.
     """
+    replaced = _replaced_draw(uow, previous_draw_id, "targets", business_key)
     item = _check_item(uow, check_item_code) if check_item_code else None
     types = list(institution_types or ([item.target_type] if item else []))
     if count is None and proportion is None:
@@ -130,6 +132,7 @@ def draw_inspection_targets(
     record = _draw(
         uow, actor, "targets", business_key, candidates, exclusions, parameters, seed, config.clock.now()
     )
+    record.previous_draw_id = replaced
     return {"draw_id": record.id, "seed": record.seed, **record.result}
 
 
@@ -161,13 +164,16 @@ def draw_inspectors(
     uow, config, business_key: str, targets: list[str] | None = None, targets_draw_id: int | None = None,
     check_item_code: str | None = None, per_target: int | None = None, department: str | None = None,
     district: str | None = None, fields: list[str] | None = None, match_target_district: bool = False,
-    exclude=None, seed: int | None = None, actor=SYSTEM,
+    exclude=None, seed: int | None = None, actor=SYSTEM, previous_draw_id: int | None = None,
 ) -> dict:  # fmt: skip
     """Draw ``per_target`` inspectors (at least the configured minimum) for each target, with recusal.
 
-    Targets are credit codes, or the result of the targets draw ``targets_draw_id``;
-    the check item, when given, supplies the department, district, fields and minimum.
+    Targets are credit codes, or the result of the targets draw ``targets_draw_id`` (a retry
+    keeps the drawn targets: a sample is never re-rolled); the check item, when given,
+    supplies the department, district, fields and minimum. A redraw names the inspectors
+    draw it replaces in ``previous_draw_id``.
     """
+    replaced = _replaced_draw(uow, previous_draw_id, "inspectors", business_key)
     given = {"department": department, "district": district, "fields": fields}
     requirements, per_target = _inspector_requirements(uow, config, check_item_code, given, per_target)
     chosen = _target_snapshots(uow, business_key, targets, targets_draw_id)
@@ -187,6 +193,7 @@ def draw_inspectors(
     record = _draw(
         uow, actor, "inspectors", business_key, candidates, exclusions, parameters, seed, config.clock.now()
     )
+    record.previous_draw_id = replaced
     seats = [
         {"person_id": i["person_id"], "role": "inspector", "credit_code": a["credit_code"]}
         for a in record.result["assignments"]
@@ -194,6 +201,19 @@ def draw_inspectors(
     ]
     add_assignments(uow, record, seats, None)
     return {"draw_id": record.id, "seed": record.seed, **record.result}
+
+
+def _replaced_draw(uow, draw_id: int | None, kind: str, business_key: str) -> int | None:
+    """The draw a redraw replaces: an earlier draw of the same kind for the same case."""
+    if draw_id is None:
+        return None
+    previous = uow.session.get(DrawRecord, draw_id) if isinstance(draw_id, int) else None
+    if previous is None or previous.kind != kind or previous.business_key != business_key:
+        raise InvalidInput(
+            f"draw {draw_id} is not a {kind} draw of '{business_key}'",
+            [FieldError("/previous_draw_id", f"no {kind} draw of this case has this id")],
+        )
+    return previous.id
 
 
 def _inspector_requirements(uow, config, check_item_code, given: dict, per_target) -> tuple[dict, int]:

@@ -44,23 +44,26 @@ def draw_review_team(
 
 def draw_inspection_targets(
     config, uow, data, business_key=None, check_item_code=None, institution_types=None, districts=None,
-    proportion=None, count=None, weights=None, exclude=None,
+    proportion=None, count=None, weights=None, exclude=None, previous_draw_id=None,
 ) -> dict:  # fmt: skip
-    """Inspection targets (检查对象) by proportion or count, optionally weighted by credit class."""
+    """Inspection targets (检查对象) by proportion or count, optionally weighted by credit class;
+    a redraw names the draw it replaces."""
     return random_draws.draw_inspection_targets(
         uow, config, business_key, check_item_code, institution_types, districts, proportion, count,
-        weights, exclude,
+        weights, exclude, previous_draw_id=previous_draw_id,
     )  # fmt: skip
 
 
 def draw_inspectors(
     config, uow, data, business_key=None, targets=None, targets_draw_id=None, check_item_code=None,
     per_target=None, department=None, district=None, fields=None, match_target_district=False, exclude=None,
+    previous_draw_id=None,
 ) -> dict:  # fmt: skip
-    """Inspectors (执法检查人员) for each target, at least two, with recusal (回避)."""
+    """Inspectors (执法检查人员) for each target, at least two, with recusal (回避); a redraw
+    names the draw it replaces."""
     return random_draws.draw_inspectors(
         uow, config, business_key, targets, targets_draw_id, check_item_code, per_target, department,
-        district, fields, match_target_district, exclude,
+        district, fields, match_target_district, exclude, previous_draw_id=previous_draw_id,
     )  # fmt: skip
 
 

@@ -130,6 +130,7 @@ def run(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor, step=N
         if task.depth > config.max_task_depth:
             raise TooDeep(task, config.max_task_depth)
 
+    workflow.script_engine.case["actor"] = actor  # service operations act on the actor's behalf
     try:
         completed = step() if step is not None else None
         if completed is not None:

@@ -6,9 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from . import audit
 from .clock import BUREAU_TZ
-from .models import OPEN_TASK_STATES, Notification, Sequence, Task
+from .models import OPEN_TASK_STATES, Notification, ProcessInstance, Sequence, Task
 from .registry_operations import registry_operations
+from .serialization import to_json_data
+from .users import SYSTEM
 
 
 def next_sequence_value(session, name: str) -> int:
@@ -53,7 +56,21 @@ def service_operations(config, uow, case: dict) -> dict:
             return notify_group(uow, config.clock.now(), case, group, "escalation", message)
         return notify_task_holders(uow, config.clock.now(), case, task, "reminder", message)
 
-    operations = {"issue_certificate_no": issue_certificate_no, "send_reminder": send_reminder}
+    def record_audit_event(data, action, details=None, **params):
+        """Add ``action`` with ``details`` to the case's audit trail, on behalf of whoever
+        moved the case on (the clerk whose answer led here), e.g. a repeated supplement notice."""
+        instance = uow.session.get(ProcessInstance, case["instance_id"])
+        actor = case.get("actor") or SYSTEM
+        details = {} if details is None else details
+        details = to_json_data(details) if isinstance(details, dict) else details
+        event = audit.record_for_diagram(uow, actor, action, config.clock.now(), instance, details)
+        return {"action": event.action}
+
+    operations = {
+        "issue_certificate_no": issue_certificate_no,
+        "send_reminder": send_reminder,
+        "record_audit_event": record_audit_event,
+    }
     operations.update(registry_operations(config, uow, case))
     for provider in _PROVIDERS:
         operations.update(provider(config, uow, case))

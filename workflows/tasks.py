@@ -9,8 +9,10 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import exists, func, or_, select
 
 from . import audit, runtime
+from .completion_rules import check_answer
 from .database import UnitOfWork
 from .errors import Conflict, NotFound, NotPermitted
+from .form_references import check_registry_references
 from .forms import validate_form_data, with_defaults
 from .instances import InstanceView, instance_view, is_uuid
 from .models import Form, ProcessInstance, Task, TaskCandidateGroup
@@ -165,14 +167,16 @@ def complete_task(config, actor, task_id: str, data: dict) -> tuple[Task, Instan
             raise Conflict(f"the task is claimed by {task.assignee}")
         if row.status != "running":
             raise Conflict(f"the case is {row.status}")
-        if task.form_hash:
-            schema = uow.session.get(Form, task.form_hash).schema
+        schema = uow.session.get(Form, task.form_hash).schema if task.form_hash else None
+        if schema is not None:
             data = with_defaults(schema, data)
             validate_form_data(schema, data, "/data")
+            check_registry_references(uow.session, schema, data, "/data")
         workflow = runtime.open_workflow(config, uow, row)
         spiff_task = workflow.get_task_from_id(UUID(task.id))
         if spiff_task.state != TaskState.READY:
             raise Conflict("the task is no longer ready")
+        check_answer(workflow.script_engine, spiff_task, schema, data, "/data")
         now = config.clock.now()
         implicit_claim = task.assignee is None
         task.state, task.assignee, task.completed_at, task.completed_by = (

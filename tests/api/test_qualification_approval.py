@@ -65,10 +65,10 @@ def test_refusal_at_intake_ends_the_case(case):
 
 def test_two_supplement_rounds_return_to_the_clerk(case):
     iid = case.start()["id"]
+    notices = [{}, {"repeat_reason": "补正材料显示授权签字人已变更"}]
     for round_no, missing in enumerate([["营业执照副本"], ["授权签字人资格证明"]], start=1):
-        case.complete(
-            iid, "accept_application", "clerk", {"decision": "supplement", "missing_items": missing}
-        )
+        notice = {"decision": "supplement", "missing_items": missing, **notices[round_no - 1]}
+        case.complete(iid, "accept_application", "clerk", notice)
         assert case.active(iid) == ["submit_supplements"]
         supplement_task = case.task(iid, "submit_supplements", "applicant")
         assert supplement_task["candidate_groups"] == ["applicant"]

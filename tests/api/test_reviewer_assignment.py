@@ -138,3 +138,38 @@ def test_document_review_deferred_for_supplements_then_stopped(case):
     assert case.active(iid) == ["technical_review"]
     variables = case.instance(iid)["variables"]
     assert (variables["conclusion"], variables["findings"]) == ("not_conforms", "严重不符")
+
+
+def draw(client, auth, draw_id: int) -> dict:
+    response = client.get(f"/api/v1/draws/{draw_id}", headers=auth.headers("review_center"))
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_a_retry_after_an_impossible_draw_links_to_the_failed_draw(client, auth, case):
+    case.add_person("王组长", "leader1", "team_leader", can_lead=True, fields=["食品"])
+    iid = accepted_case(case)
+    failed = case.instance(iid)["variables"]["review_draw"]["draw_id"]
+    case.add_person("李专家", "expert1", "reviewer", kind="expert", fields=["环境监测"])
+    case.complete(iid, "resolve_draw", "review_center", {"action": "retry"})
+    assert drawn(case, iid) == ["expert1", "leader1"]
+    retried = draw(client, auth, case.instance(iid)["variables"]["review_draw"]["draw_id"])
+    assert (retried["ok"], retried["previous_draw_id"]) == (True, failed)
+
+
+def test_a_retry_after_a_failed_seat_redraw_keeps_the_confirmed_members(client, auth, case, clock, app):
+    case.add_person("王组长", "leader1", "team_leader", can_lead=True, fields=["食品"])
+    case.add_person("李专家", "expert1", "reviewer", kind="expert", fields=["环境监测"])
+    iid = accepted_case(case)
+    first = case.instance(iid)["variables"]["review_draw"]["draw_id"]
+    case.complete_as(iid, "confirm_seat", "team_leader", "leader1", ACCEPT)
+    clock.advance(days=7)
+    run_worker(app)
+    seat_redraw = case.instance(iid)["variables"]["review_draw"]["draw_id"]
+    assert draw(client, auth, seat_redraw)["previous_draw_id"] == first
+    case.add_person("周专家", "expert2", "reviewer", kind="expert", fields=["环境监测"])
+    case.complete(iid, "resolve_draw", "review_center", {"action": "retry"})
+    retried = draw(client, auth, case.instance(iid)["variables"]["review_draw"]["draw_id"])
+    assert retried["previous_draw_id"] == seat_redraw
+    assert sorted(m["username"] for m in retried["result"]["team"]) == ["expert2", "leader1"]
+    assert drawn(case, iid) == ["expert2"]

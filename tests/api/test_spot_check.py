@@ -1,6 +1,10 @@
 """Random spot checks (双随机、一公开) with a joint department, one inspection case per target."""
 
 import pytest
+from sqlalchemy import func, select
+
+from workflows.database import db
+from workflows.models import AuditEvent
 
 from ..factories import CaseDriver, check_item_body, institution_body, run_worker
 
@@ -127,3 +131,78 @@ def test_a_plan_needs_a_proportion_or_a_count(client, auth, deployed):
     body = {"variables": {"plan_name": "x", "check_item_code": "CI", "departments": []}}
     response = client.post(PLAN, json=body, headers=auth.headers("supervisor"))
     assert response.status_code == 422
+
+
+def draw(client, auth, draw_id: int) -> dict:
+    response = client.get(f"/api/v1/draws/{draw_id}", headers=auth.headers("supervisor"))
+    assert response.status_code == 200, response.json
+    return response.json
+
+
+def test_a_retry_after_the_inspector_draw_failed_keeps_the_drawn_targets(client, auth, case):
+    code = registries(case, client, auth, targets=5, inspectors=1)
+    plan_id = start_plan(case, code, count=2)
+    failed = case.instance(plan_id)["variables"]
+    assert failed["target_draw"]["ok"] is True and failed["inspector_draw"]["ok"] is False
+    for n in range(2, 5):
+        case.add_person(f"检查员{n}", f"insp{n}", "inspector", kind="inspector", workload_limit=100)
+    case.complete(plan_id, "resolve_plan", "supervisor", {"action": "retry"})
+    assert case.active(plan_id) == ["confirm_plan"]
+    retried = case.instance(plan_id)["variables"]
+    assert retried["target_draw"] == failed["target_draw"]
+    redraw = draw(client, auth, retried["inspector_draw"]["draw_id"])
+    assert redraw["ok"] is True
+    assert redraw["previous_draw_id"] == failed["inspector_draw"]["draw_id"]
+    assert redraw["parameters"]["targets_draw_id"] == failed["target_draw"]["draw_id"]
+    drawn_targets = [t["credit_code"] for t in failed["target_draw"]["targets"]]
+    assert [a["credit_code"] for a in redraw["result"]["assignments"]] == drawn_targets
+    assert draw(client, auth, failed["target_draw"]["draw_id"])["previous_draw_id"] is None
+
+
+def test_a_retry_after_the_target_draw_failed_draws_the_targets_again(client, auth, case):
+    code = registries(case, client, auth, targets=1)
+    plan_id = start_plan(case, code, count=2)
+    failed = case.instance(plan_id)["variables"]["target_draw"]
+    assert failed["ok"] is False
+    for n in range(2):
+        body = institution_body(name=f"新增检测机构{n}")
+        assert (
+            client.post(
+                "/api/v1/registries/institutions", json=body, headers=auth.headers("admin")
+            ).status_code
+            == 201
+        )
+    case.complete(plan_id, "resolve_plan", "supervisor", {"action": "retry"})
+    assert case.active(plan_id) == ["confirm_plan"]
+    variables = case.instance(plan_id)["variables"]
+    targets = draw(client, auth, variables["target_draw"]["draw_id"])
+    assert (targets["ok"], targets["previous_draw_id"]) == (True, failed["draw_id"])
+    inspectors = draw(client, auth, variables["inspector_draw"]["draw_id"])
+    assert (inspectors["previous_draw_id"], inspectors["parameters"]["targets_draw_id"]) == (
+        None,
+        targets["id"],
+    )
+
+
+@pytest.mark.parametrize("active", [None, False])
+def test_an_unknown_or_inactive_check_item_is_422_before_any_case_exists(app, client, auth, case, active):
+    code = "CI-NOT-LISTED"
+    if active is False:
+        code = registries(case, client, auth, targets=1)
+        items = client.get(f"/api/v1/registries/check-items?code={code}", headers=auth.headers("admin")).json
+        patched = client.patch(f"/api/v1/registries/check-items/{items[0]['id']}", json={"active": False},
+                               headers=auth.headers("admin"))  # fmt: skip
+        assert patched.status_code == 200, patched.json
+    body = {"business_key": "PLAN-1", "variables": {"plan_name": "抽查", "check_item_code": code, "count": 1}}
+    response = client.post(PLAN, json=body, headers=auth.headers("supervisor"))
+    assert response.status_code == 422
+    assert [e["pointer"] for e in response.json["errors"]] == ["/variables/check_item_code"]
+    listed = client.get("/api/v1/process-instances?process_key=spot_check", headers=auth.headers("admin"))
+    assert listed.json == []
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.instance_id.is_not(None))
+            )
+            == 0
+        )

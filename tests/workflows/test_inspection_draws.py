@@ -165,3 +165,32 @@ def test_service_operations_draw_targets_then_their_inspectors(config):
     assert targets["ok"] and team["ok"] and len(team["assignments"]) == 2
     assert db.session.scalar(select(DrawRecord.drawn_by).where(DrawRecord.id == team["draw_id"])) == "system"
     assert isinstance(team["seed"], str) and int(team["seed"]) < 2**64
+
+
+def test_a_targets_redraw_records_the_draw_it_replaces(config):
+    institutions(config, 3)
+    failed = in_uow(random_draws.draw_inspection_targets, config, count=5)
+    redraw = in_uow(random_draws.draw_inspection_targets, config, count=1, previous_draw_id=failed["draw_id"])
+    with UnitOfWork() as uow:
+        assert uow.session.get(DrawRecord, redraw["draw_id"]).previous_draw_id == failed["draw_id"]
+
+
+@pytest.mark.parametrize("other", ["missing", "other_kind", "other_case"])
+def test_a_redraw_replaces_only_a_draw_of_its_kind_for_the_same_case(config, other):
+    institutions(config, 3)
+    targets = in_uow(random_draws.draw_inspection_targets, config, count=1)
+    previous = {"missing": 999, "other_kind": targets["draw_id"]}.get(other)
+    if other == "other_case":
+        with UnitOfWork() as uow:
+            previous = random_draws.draw_inspectors(
+                uow, config, "PLAN-OTHER", targets=[t["credit_code"] for t in targets["targets"]]
+            )["draw_id"]
+            uow.commit()
+    with pytest.raises(InvalidInput) as raised:
+        in_uow(
+            random_draws.draw_inspectors,
+            config,
+            targets_draw_id=targets["draw_id"],
+            previous_draw_id=previous,
+        )
+    assert [e.pointer for e in raised.value.errors] == ["/previous_draw_id"]
