@@ -161,6 +161,7 @@ def parse_processes(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes]) -
         if etree.QName(root).localname != "definitions" or etree.QName(root).namespace != BPMN_NS:
             raise InvalidInput(f"{name} is not a BPMN 2.0 document (no bpmn:definitions root)", file=name)
         originals[name] = etree.tostring(root, encoding="unicode")
+        _normalise_executable(root)
         _standard_multi_instance(root)
         _add(lambda r=root, n=name: parser.add_bpmn_xml(r, filename=n), name)
         roots[name] = root
@@ -169,12 +170,27 @@ def parse_processes(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes]) -
         _add(lambda r=root, n=name: parser.add_dmn_xml(r, filename=n), name)
     processes = []
     for name, root in roots.items():
-        executable = root.xpath("./bpmn:process[@isExecutable='true']", namespaces=NSMAP)
+        executable = [n for n in root.xpath("./bpmn:process", namespaces=NSMAP) if is_executable(n)]
         if not executable:
-            raise InvalidInput(f'{name} holds no executable process (isExecutable="true")', file=name)
+            raise InvalidInput(
+                f'{name} holds no executable process: every process is marked isExecutable="false"',
+                file=name,
+            )
         for node in executable:
             processes.append(_parse_one(parser, node, name, originals[name]))
     return processes
+
+
+def is_executable(process_node) -> bool:
+    """A process is executable unless marked otherwise, as SpiffWorkflow and Camunda read it
+    (BPMN's schema gives no default; an ``xsd:boolean`` may also be written ``1`` or ``0``)."""
+    return (process_node.get("isExecutable") or "true").strip() in ("true", "1")
+
+
+def _normalise_executable(root) -> None:
+    """SpiffWorkflow only knows the spelling ``true``."""
+    for node in root.xpath("./bpmn:process[@isExecutable]", namespaces=NSMAP):
+        node.set("isExecutable", "true" if is_executable(node) else "false")
 
 
 _PLAIN_NAME = re.compile(r"^\s*(?:\$\{)?\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}?\s*$")

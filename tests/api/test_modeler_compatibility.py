@@ -1,0 +1,67 @@
+"""Diagrams from Camunda Modeler, bpmn.io and SpiffWorkflow's modeler deploy, or say exactly why not."""
+
+import pytest
+
+from ..factories import bpmn_document, multipart
+
+
+def deploy(client, auth, files):
+    return client.post("/api/v1/deployments", data=multipart(files), headers=auth.headers("designer"))
+
+
+def start(client, auth, key, variables=None):
+    return client.post(
+        f"/api/v1/process-definitions/{key}/instances",
+        json={"variables": variables or {}},
+        headers=auth.headers("clerk"),
+    )
+
+
+def _process(key, attributes="", task='<bpmn:userTask id="do_{key}" camunda:candidateGroups="clerk" />'):
+    """start -> ``task`` (its id is ``do_<key>``) -> end."""
+    task = task.format(key=key)
+    return f"""
+  <bpmn:process id="{key}" {attributes} camunda:candidateStarterGroups="clerk">
+    <bpmn:startEvent id="start_{key}" />
+    <bpmn:sequenceFlow id="f1_{key}" sourceRef="start_{key}" targetRef="do_{key}" />
+    {task}
+    <bpmn:sequenceFlow id="f2_{key}" sourceRef="do_{key}" targetRef="end_{key}" />
+    <bpmn:endEvent id="end_{key}" />
+  </bpmn:process>"""
+
+
+@pytest.mark.parametrize("attributes", ["", 'isExecutable="1"'])
+def test_a_process_without_is_executable_deploys_and_runs(client, auth, attributes):
+    response = deploy(client, auth, [("plain.bpmn", bpmn_document(_process("plain", attributes)))])
+    assert response.status_code == 201, response.json
+    assert [p["key"] for p in response.json["processes"]] == ["plain"]
+    started = start(client, auth, "plain")
+    assert started.status_code == 201, started.json
+    assert [t["bpmn_id"] for t in started.json["active_tasks"]] == ["do_plain"]
+
+
+def test_a_file_with_only_non_executable_processes_is_422(client, auth):
+    content = bpmn_document(_process("sketch", 'isExecutable="false"'))
+    response = deploy(client, auth, [("sketch.bpmn", content)])
+    assert response.status_code == 422
+    assert response.json["file"] == "sketch.bpmn"
+    assert 'isExecutable="false"' in response.json["detail"]
+
+
+_COLLABORATION = """
+  <bpmn:collaboration id="collab">
+    <bpmn:participant id="bureau_pool" name="市场监管局" processRef="bureau" />
+    <bpmn:participant id="applicant_pool" name="申请人" processRef="applicant_side" />
+    <bpmn:participant id="portal_pool" name="政务服务网" />
+  </bpmn:collaboration>"""
+
+
+@pytest.mark.parametrize("bureau_attributes", ["", 'isExecutable="true"'])
+def test_a_collaboration_deploys_its_executable_pools_only(client, auth, bureau_attributes):
+    body = _COLLABORATION + _process("bureau", bureau_attributes)
+    body += _process("applicant_side", 'isExecutable="false"', '<bpmn:task id="do_{key}" />')
+    response = deploy(client, auth, [("collab.bpmn", bpmn_document(body))])
+    assert response.status_code == 201, response.json
+    assert [p["key"] for p in response.json["processes"]] == ["bureau"]
+    listed = client.get("/api/v1/process-definitions", headers=auth.headers("clerk")).json
+    assert [d["key"] for d in listed] == ["bureau"]
