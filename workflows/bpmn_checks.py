@@ -7,10 +7,12 @@ the BPMN element at fault.
 
 from __future__ import annotations
 
+from lxml import etree
+
 from . import deadlines
 from .config import EngineConfig
 from .errors import InvalidInput
-from .parsing import NSMAP, ParsedProcess, user_task_specs
+from .parsing import CAMUNDA_NS, NSMAP, ParsedProcess, is_executable, user_task_specs
 from .sandbox import ScriptError, compile_expression, compile_script
 from .services import service_operations
 from .timers import ISO_LITERAL
@@ -24,6 +26,15 @@ def check_process(process: ParsedProcess, known_keys: set[str]) -> None:
     _check_scripts(process)
     _check_human_tasks(process)
     _check_call_activities(process, known_keys)
+
+
+def check_document(root, filename: str) -> None:
+    """Checks of a BPMN document's executable processes before SpiffWorkflow parses them
+    (its parser refuses some of these shapes with messages that do not say what to change)."""
+    for process in root.xpath("./bpmn:process", namespaces=NSMAP):
+        if is_executable(process):
+            _check_camunda_implementations(process, filename)
+            _check_camunda_listeners(process, filename)
 
 
 def _fail(process: ParsedProcess, element: str | None, detail: str) -> InvalidInput:
@@ -144,3 +155,85 @@ def _check_call_activities(process: ParsedProcess, known_keys: set[str]) -> None
         called = activity.get("calledElement")
         if called not in known_keys:
             raise _fail(process, activity.get("id"), f"calls unknown process '{called}'")
+
+
+_CAMUNDA_IMPLEMENTED = (
+    ".//bpmn:serviceTask | .//bpmn:sendTask | .//bpmn:businessRuleTask[not(@camunda:decisionRef)]"
+    " | .//bpmn:messageEventDefinition[@camunda:class or @camunda:expression"
+    " or @camunda:delegateExpression or @camunda:type]"
+)
+_SPIFF_OPERATOR = "./bpmn:extensionElements/spiffworkflow:serviceTaskOperator"
+
+
+def _check_camunda_implementations(process, filename: str) -> None:
+    """Camunda runs Java (class, expression, delegate), external workers and connectors; this
+    engine runs none of them, so such an element is refused instead of doing nothing."""
+    for node in process.xpath(_CAMUNDA_IMPLEMENTED, namespaces=NSMAP):
+        found = _camunda_implementation(node)
+        if found is None and not _is_bare_service_task(node):
+            continue
+        element = node.getparent() if etree.QName(node).localname == "messageEventDefinition" else node
+        what = f"is implemented as {found}" if found else "has no implementation"
+        raise InvalidInput(
+            f"{filename} element '{element.get('id')}': the element {what}, which this engine cannot "
+            f"run. {_supported_service_forms()}",
+            file=filename,
+            element=element.get("id"),
+        )
+
+
+def _is_bare_service_task(node) -> bool:
+    return etree.QName(node).localname == "serviceTask" and not node.xpath(_SPIFF_OPERATOR, namespaces=NSMAP)
+
+
+def _camunda_implementation(node) -> str | None:
+    """How Camunda would run ``node``, in words; None when it has no Camunda implementation."""
+    kind = node.get(f"{{{CAMUNDA_NS}}}type")
+    if kind == "external":
+        return f"a Camunda external task (topic '{node.get(f'{{{CAMUNDA_NS}}}topic')}')"
+    for name, description in _JAVA_FORMS.items():
+        value = node.get(f"{{{CAMUNDA_NS}}}{name}")
+        if value:
+            return f"camunda:{name} '{value}' ({description})"
+    if kind:
+        return f"camunda:type '{kind}'"
+    connector = node.xpath("./bpmn:extensionElements/camunda:connector/camunda:connectorId", namespaces=NSMAP)
+    if connector:
+        return f"a Camunda connector '{(connector[0].text or '').strip()}'"
+    return None
+
+
+_JAVA_FORMS = {
+    "class": "a Java class",
+    "expression": "a Java expression",
+    "delegateExpression": "a Java delegate",
+}
+
+
+def _supported_service_forms() -> str:
+    operations = ", ".join(sorted(service_operations(EngineConfig(), None, {})))
+    return (
+        "Supported: a service task with spiffworkflow:serviceTaskOperator naming a registered "
+        f"operation ({operations}); for a computation on the case's variables, a script task "
+        "(Python)."
+    )
+
+
+def _check_camunda_listeners(process, filename: str) -> None:
+    """Execution and task listeners would silently never run: refused, naming the element."""
+    path = ".//camunda:executionListener | .//camunda:taskListener"
+    for listener in process.xpath(path, namespaces=NSMAP):
+        element = listener.getparent().getparent()
+        kind = (
+            "a task listener"
+            if etree.QName(listener).localname == "taskListener"
+            else "an execution listener"
+        )
+        raise InvalidInput(
+            f"{filename} element '{element.get('id')}': the element has {kind} "
+            f"(event '{listener.get('event')}'), which this engine does not run. Put the work in a "
+            "script task or a service task of its own; set who does a task with camunda:assignee or "
+            "camunda:candidateGroups.",
+            file=filename,
+            element=element.get("id"),
+        )

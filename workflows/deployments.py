@@ -9,7 +9,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from sqlalchemy import func, select
 
 from . import audit
-from .bpmn_checks import check_process
+from .bpmn_checks import check_document, check_process
 from .database import UnitOfWork
 from .errors import InvalidInput, NotFound, NotPermitted
 from .forms import SCHEMA_SUFFIX, UI_SUFFIX, camunda_form_schema, form_hash, load_json_file
@@ -45,7 +45,7 @@ def deploy_definitions(config, actor, files: list[tuple[str, bytes]]) -> list[De
         bpmn.update(_bpmn_for_forms_only(uow, bpmn, forms))
         if not bpmn:
             raise InvalidInput("the deployment holds no BPMN file (.bpmn)")
-        processes = parse_processes(bpmn, dmn)
+        processes = parse_processes(bpmn, dmn, check_document)
         _check_unique_keys(processes)
         known = {p.key for p in processes} | set(uow.session.scalars(select(ProcessDefinition.key)))
         for process in processes:

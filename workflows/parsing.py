@@ -152,8 +152,13 @@ def read_xml(content: bytes, filename: str):
     return root
 
 
-def parse_processes(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes]) -> list[ParsedProcess]:
-    """Parse the executable processes of ``bpmn_files`` (DMN files resolve decisions)."""
+def parse_processes(
+    bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], check_document=None
+) -> list[ParsedProcess]:
+    """Parse the executable processes of ``bpmn_files`` (DMN files resolve decisions).
+
+    ``check_document(root, filename)`` sees each document before SpiffWorkflow does.
+    """
     parser = BureauParser()
     roots, originals = {}, {}
     for name, content in bpmn_files.items():
@@ -161,6 +166,8 @@ def parse_processes(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes]) -
         if etree.QName(root).localname != "definitions" or etree.QName(root).namespace != BPMN_NS:
             raise InvalidInput(f"{name} is not a BPMN 2.0 document (no bpmn:definitions root)", file=name)
         originals[name] = etree.tostring(root, encoding="unicode")
+        if check_document is not None:
+            check_document(root, name)
         _normalise_executable(root)
         _standard_multi_instance(root)
         _add(lambda r=root, n=name: parser.add_bpmn_xml(r, filename=n), name)

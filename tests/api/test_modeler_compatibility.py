@@ -19,7 +19,7 @@ def start(client, auth, key, variables=None):
 
 def _process(key, attributes="", task='<bpmn:userTask id="do_{key}" camunda:candidateGroups="clerk" />'):
     """start -> ``task`` (its id is ``do_<key>``) -> end."""
-    task = task.format(key=key)
+    task = task.replace("{key}", key)
     return f"""
   <bpmn:process id="{key}" {attributes} camunda:candidateStarterGroups="clerk">
     <bpmn:startEvent id="start_{key}" />
@@ -65,3 +65,82 @@ def test_a_collaboration_deploys_its_executable_pools_only(client, auth, bureau_
     assert [p["key"] for p in response.json["processes"]] == ["bureau"]
     listed = client.get("/api/v1/process-definitions", headers=auth.headers("clerk")).json
     assert [d["key"] for d in listed] == ["bureau"]
+
+
+def _service(attributes="", extensions=""):
+    return f'<bpmn:serviceTask id="do_{{key}}" {attributes}>{extensions}</bpmn:serviceTask>'
+
+
+@pytest.mark.parametrize(
+    ("task", "words"),
+    [
+        (_service('camunda:expression="${mailer.send(execution)}"'), "camunda:expression"),
+        (_service('camunda:delegateExpression="${mailDelegate}"'), "camunda:delegateExpression"),
+        (_service('camunda:class="cn.gov.tj.Notify"'), "camunda:class 'cn.gov.tj.Notify'"),
+        (_service('camunda:type="external" camunda:topic="notify"'), "external task (topic 'notify')"),
+        (
+            _service(
+                extensions="<bpmn:extensionElements><camunda:connector>"
+                "<camunda:connectorId>http-connector</camunda:connectorId>"
+                "</camunda:connector></bpmn:extensionElements>"
+            ),
+            "connector 'http-connector'",
+        ),
+        (_service(), "has no implementation"),
+        ('<bpmn:sendTask id="do_{key}" camunda:class="cn.gov.tj.Send" />', "camunda:class"),
+        (
+            '<bpmn:businessRuleTask id="do_{key}" camunda:expression="${rules.check()}" />',
+            "camunda:expression",
+        ),
+    ],
+)
+def test_a_camunda_implementation_is_422_listing_the_supported_forms(client, auth, task, words):
+    response = deploy(
+        client, auth, [("camunda.bpmn", bpmn_document(_process("svc", 'isExecutable="true"', task)))]
+    )
+    assert response.status_code == 422, response.json
+    assert (response.json["file"], response.json["element"]) == ("camunda.bpmn", "do_svc")
+    detail = response.json["detail"]
+    assert words in detail
+    assert "spiffworkflow:serviceTaskOperator" in detail
+    assert "issue_certificate_no" in detail and "send_reminder" in detail
+    assert "script task" in detail
+
+
+_THROW = """<bpmn:intermediateThrowEvent id="do_{key}">
+      <bpmn:messageEventDefinition id="notify_def" camunda:class="cn.gov.tj.Notify" />
+    </bpmn:intermediateThrowEvent>"""
+
+
+def test_a_camunda_implemented_message_event_is_422(client, auth):
+    response = deploy(client, auth, [("throw.bpmn", bpmn_document(_process("thrower", "", _THROW)))])
+    assert response.status_code == 422, response.json
+    assert response.json["element"] == "do_thrower"
+    assert "camunda:class 'cn.gov.tj.Notify'" in response.json["detail"]
+
+
+@pytest.mark.parametrize(
+    "listener",
+    [
+        '<camunda:executionListener class="cn.gov.tj.Audit" event="start" />',
+        '<camunda:taskListener delegateExpression="${assigner}" event="create" />',
+        '<camunda:executionListener event="end"><camunda:script scriptFormat="groovy">x</camunda:script>'
+        "</camunda:executionListener>",
+    ],
+)
+def test_a_camunda_listener_is_422_instead_of_being_skipped(client, auth, listener):
+    task = (
+        '<bpmn:userTask id="do_{key}" camunda:candidateGroups="clerk">'
+        f"<bpmn:extensionElements>{listener}</bpmn:extensionElements></bpmn:userTask>"
+    )
+    response = deploy(client, auth, [("listen.bpmn", bpmn_document(_process("listened", "", task)))])
+    assert response.status_code == 422, response.json
+    assert response.json["element"] == "do_listened"
+    assert "listener" in response.json["detail"]
+    assert "script task" in response.json["detail"]
+
+
+def test_camunda_implementations_in_a_non_executable_pool_are_not_checked(client, auth):
+    sketch = _process("partner", 'isExecutable="false"', _service('camunda:class="cn.gov.tj.Notify"'))
+    response = deploy(client, auth, [("two.bpmn", bpmn_document(_process("ours") + sketch))])
+    assert response.status_code == 201, response.json
