@@ -19,6 +19,7 @@ from SpiffWorkflow.spiff.parser.task_spec import BusinessRuleTaskParser
 from SpiffWorkflow.spiff.specs.defaults import CallActivity
 
 from .errors import InvalidInput
+from .parser_messages import invalid_definition
 from .timers import use_engine_clock
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -170,11 +171,11 @@ def parse_processes(
             check_document(root, name)
         _normalise_executable(root)
         _standard_multi_instance(root)
-        _add(lambda r=root, n=name: parser.add_bpmn_xml(r, filename=n), name)
+        _add(lambda r=root, n=name: parser.add_bpmn_xml(r, filename=n), name, root)
         roots[name] = root
     for name, content in dmn_files.items():
         root = read_xml(content, name)
-        _add(lambda r=root, n=name: parser.add_dmn_xml(r, filename=n), name)
+        _add(lambda r=root, n=name: parser.add_dmn_xml(r, filename=n), name, root)
     processes = []
     for name, root in roots.items():
         executable = [n for n in root.xpath("./bpmn:process", namespaces=NSMAP) if is_executable(n)]
@@ -224,20 +225,11 @@ def _standard_multi_instance(root) -> None:
         loop.insert(position + 1, item)
 
 
-def _add(action, filename: str) -> None:
+def _add(action, filename: str, root) -> None:
     try:
         action()
     except ValidationException as exc:
-        raise _invalid(exc, filename) from exc
-
-
-def _invalid(exc: ValidationException, filename: str) -> InvalidInput:
-    element = getattr(exc, "id", None) or None
-    line = getattr(exc, "line_number", None)
-    where = f" (line {line})" if line else ""
-    return InvalidInput(
-        f"{exc.file_name or filename}{where}: {exc}", file=exc.file_name or filename, element=element
-    )
+        raise invalid_definition(exc, filename, root) from exc
 
 
 def _parse_one(parser: BureauParser, node, filename: str, xml: str) -> ParsedProcess:
@@ -249,7 +241,7 @@ def _parse_one(parser: BureauParser, node, filename: str, xml: str) -> ParsedPro
         embedded, called = {}, []
         _collect_subprocesses(parser, spec, embedded, called)
     except ValidationException as exc:
-        raise _invalid(exc, filename) from exc
+        raise invalid_definition(exc, filename, node.getroottree().getroot()) from exc
     for s in (spec, *embedded.values()):
         use_engine_clock(s)
         _share_loop_extensions(s)
