@@ -10,9 +10,10 @@ from __future__ import annotations
 from lxml import etree
 
 from . import deadlines
+from .bpmn_markup import CAMUNDA_NS, is_executable
 from .config import EngineConfig
 from .errors import InvalidInput
-from .parsing import CAMUNDA_NS, NSMAP, ParsedProcess, is_executable, user_task_specs
+from .parsing import NSMAP, ParsedProcess, user_task_specs
 from .sandbox import ScriptError, compile_expression, compile_script
 from .services import service_operations
 from .timers import ISO_LITERAL
@@ -23,6 +24,7 @@ def check_process(process: ParsedProcess, known_keys: set[str]) -> None:
     _check_service_operations(process)
     _check_gateways(process)
     _check_expressions(process)
+    _check_loop_expressions(process)
     _check_scripts(process)
     _check_human_tasks(process)
     _check_call_activities(process, known_keys)
@@ -113,6 +115,17 @@ def _check_expressions(process: ParsedProcess) -> None:
             raise _fail(process, event.get("id"), "the timer has no value")
         if not ISO_LITERAL.match(text):
             _compile(process, event.get("id"), text, compile_expression)
+
+
+def _check_loop_expressions(process: ParsedProcess) -> None:
+    """A multi-instance activity's cardinality and completion condition are expressions too."""
+    path = (
+        ".//bpmn:multiInstanceLoopCharacteristics"
+        "/*[self::bpmn:loopCardinality or self::bpmn:completionCondition]"
+    )
+    for expression in process.node.xpath(path, namespaces=NSMAP):
+        activity = expression.getparent().getparent()
+        _compile(process, activity.get("id"), expression.text or "", compile_expression)
 
 
 def _check_scripts(process: ParsedProcess) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from sqlalchemy import func, select
@@ -31,6 +31,8 @@ class DeployedProcess:
     id: int
     name: str | None
     changed: bool
+    # Non-blocking findings: {"element", "detail"} each (what the engine ignores or cannot staff).
+    warnings: list[dict] = field(default_factory=list)
 
 
 def deploy_definitions(config, actor, files: list[tuple[str, bytes]]) -> list[DeployedProcess]:
@@ -117,7 +119,9 @@ def _store(
     start_form = resolver.resolve_start()
     content_hash = _content_hash(process, dmn, resolver.used)
     if previous is not None and previous.content_hash == content_hash:
-        return DeployedProcess(process.key, previous.version, previous.id, previous.name, changed=False)
+        return DeployedProcess(
+            process.key, previous.version, previous.id, previous.name, False, process.warnings
+        )
     definition = ProcessDefinition(
         key=process.key,
         version=(previous.version + 1) if previous else 1,
@@ -142,7 +146,9 @@ def _store(
         uow, actor, "definition_deployed", deployment.deployed_at,
         process_key=process.key, version=definition.version, deployment_id=deployment.id,
     )  # fmt: skip
-    return DeployedProcess(process.key, definition.version, definition.id, definition.name, changed=True)
+    return DeployedProcess(
+        process.key, definition.version, definition.id, definition.name, True, process.warnings
+    )
 
 
 def _content_hash(process: ParsedProcess, dmn: dict, forms_used: dict) -> str:

@@ -18,14 +18,11 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import BusinessRuleTaskParser
 from SpiffWorkflow.spiff.specs.defaults import CallActivity
 
+from .bpmn_markup import BPMN_NS, CAMUNDA_NS, NSMAP, is_executable, standardise
 from .errors import InvalidInput
+from .multi_instance import ParallelMultiInstance, SequentialMultiInstance
 from .parser_messages import invalid_definition
 from .timers import use_engine_clock
-
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
-SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-NSMAP = {"bpmn": BPMN_NS, "camunda": CAMUNDA_NS, "spiffworkflow": SPIFF_NS}
 
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
 _GROUP = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -94,6 +91,9 @@ def task_meta(node, spiff_extensions: dict, lane: str | None) -> dict:
 
 
 class _MetaMixin:
+    PARALLEL_MI_CLASS = ParallelMultiInstance
+    SEQUENTIAL_MI_CLASS = SequentialMultiInstance
+
     def parse_extensions(self, node=None):
         node = self.node if node is None else node
         extensions = super().parse_extensions(node)
@@ -129,6 +129,15 @@ class BureauParser(SpiffBpmnParser):
     def __init__(self):
         super().__init__(validator=VALIDATOR)
 
+    def add_bpmn_xml(self, bpmn, filename=None):
+        """``parse_processes`` validates each document as written, before rewriting it
+        (rewritten multi-instance items may repeat an id, which the schema forbids)."""
+        validator, self.validator = self.validator, None
+        try:
+            super().add_bpmn_xml(bpmn, filename)
+        finally:
+            self.validator = validator
+
 
 @dataclass
 class ParsedProcess:
@@ -143,6 +152,7 @@ class ParsedProcess:
     starter_groups: list[str]
     properties: dict
     node: object = field(repr=False)
+    warnings: list[dict] = field(default_factory=list)
 
 
 def read_xml(content: bytes, filename: str):
@@ -161,7 +171,7 @@ def parse_processes(
     ``check_document(root, filename)`` sees each document before SpiffWorkflow does.
     """
     parser = BureauParser()
-    roots, originals = {}, {}
+    roots, originals, warnings = {}, {}, {}
     for name, content in bpmn_files.items():
         root = read_xml(content, name)
         if etree.QName(root).localname != "definitions" or etree.QName(root).namespace != BPMN_NS:
@@ -169,8 +179,8 @@ def parse_processes(
         originals[name] = etree.tostring(root, encoding="unicode")
         if check_document is not None:
             check_document(root, name)
-        _normalise_executable(root)
-        _standard_multi_instance(root)
+        _add(lambda r=root, n=name: VALIDATOR.validate(r, n), name, root)
+        warnings[name] = standardise(root, name)
         _add(lambda r=root, n=name: parser.add_bpmn_xml(r, filename=n), name, root)
         roots[name] = root
     for name, content in dmn_files.items():
@@ -185,44 +195,8 @@ def parse_processes(
                 file=name,
             )
         for node in executable:
-            processes.append(_parse_one(parser, node, name, originals[name]))
+            processes.append(_parse_one(parser, node, name, originals[name], warnings[name]))
     return processes
-
-
-def is_executable(process_node) -> bool:
-    """A process is executable unless marked otherwise, as SpiffWorkflow and Camunda read it
-    (BPMN's schema gives no default; an ``xsd:boolean`` may also be written ``1`` or ``0``)."""
-    return (process_node.get("isExecutable") or "true").strip() in ("true", "1")
-
-
-def _normalise_executable(root) -> None:
-    """SpiffWorkflow only knows the spelling ``true``."""
-    for node in root.xpath("./bpmn:process[@isExecutable]", namespaces=NSMAP):
-        node.set("isExecutable", "true" if is_executable(node) else "false")
-
-
-_PLAIN_NAME = re.compile(r"^\s*(?:\$\{)?\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}?\s*$")
-
-
-def _standard_multi_instance(root) -> None:
-    """Camunda Modeler writes ``camunda:collection``/``camunda:elementVariable``; BPMN has
-    ``loopDataInputRef``/``inputDataItem``, which SpiffWorkflow reads. Rewrite the former."""
-    path = ".//bpmn:multiInstanceLoopCharacteristics[@camunda:collection]"
-    for loop in root.xpath(path, namespaces=NSMAP):
-        if loop.xpath("./bpmn:loopDataInputRef", namespaces=NSMAP):
-            continue
-        match = _PLAIN_NAME.match(loop.get(f"{{{CAMUNDA_NS}}}collection"))
-        if match is None:
-            continue
-        element = loop.get(f"{{{CAMUNDA_NS}}}elementVariable") or "item"
-        reference = etree.Element(f"{{{BPMN_NS}}}loopDataInputRef")
-        reference.text = match.group(1)
-        item = etree.Element(f"{{{BPMN_NS}}}inputDataItem", id=element, name=element)
-        position = len(
-            loop.xpath("./bpmn:standardLoopCharacteristics|./bpmn:loopCardinality", namespaces=NSMAP)
-        )
-        loop.insert(position, reference)
-        loop.insert(position + 1, item)
 
 
 def _add(action, filename: str, root) -> None:
@@ -232,7 +206,7 @@ def _add(action, filename: str, root) -> None:
         raise invalid_definition(exc, filename, root) from exc
 
 
-def _parse_one(parser: BureauParser, node, filename: str, xml: str) -> ParsedProcess:
+def _parse_one(parser: BureauParser, node, filename: str, xml: str, warnings: dict) -> ParsedProcess:
     key = node.get("id")
     if not _KEY.match(key or ""):
         raise InvalidInput(f"process id '{key}' is not a valid key", file=filename, element=key)
@@ -259,6 +233,11 @@ def _parse_one(parser: BureauParser, node, filename: str, xml: str) -> ParsedPro
         starter_groups=_starter_groups(node),
         properties=_process_properties(node),
         node=node,
+        warnings=[
+            {"element": element, "detail": detail}
+            for element, detail in warnings.items()
+            if node.xpath(".//*[@id=$id]", id=element)
+        ],
     )
 
 

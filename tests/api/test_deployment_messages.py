@@ -22,6 +22,8 @@ def _flow(task: str, target: str = "t") -> str:
 
 _USER = '<bpmn:userTask id="t" camunda:candidateGroups="clerk">{}</bpmn:userTask>'
 _MI = "<bpmn:multiInstanceLoopCharacteristics>{}</bpmn:multiInstanceLoopCharacteristics>"
+_TIMER = "<bpmn:timerEventDefinition />"
+_CANCEL = "<bpmn:cancelEventDefinition />"
 
 
 @pytest.mark.parametrize(
@@ -54,9 +56,7 @@ _MI = "<bpmn:multiInstanceLoopCharacteristics>{}</bpmn:multiInstanceLoopCharacte
         (_flow('<bpmn:complexGateway id="t" />'), "t", "bpmn:complexGateway is not supported"),
         (_flow(_USER.format("<bpmn:standardLoopCharacteristics />")), "t", "loopMaximum"),
         (
-            _flow(
-                '<bpmn:intermediateCatchEvent id="t"><bpmn:timerEventDefinition /></bpmn:intermediateCatchEvent>'
-            ),
+            _flow('<bpmn:intermediateCatchEvent id="t">' + _TIMER + "</bpmn:intermediateCatchEvent>"),
             "t",
             "the timer has no value",
         ),
@@ -65,7 +65,9 @@ _MI = "<bpmn:multiInstanceLoopCharacteristics>{}</bpmn:multiInstanceLoopCharacte
         (
             _flow(
                 _USER.format("")
-                + '<bpmn:boundaryEvent id="b" attachedToRef="t"><bpmn:cancelEventDefinition /></bpmn:boundaryEvent>'
+                + '<bpmn:boundaryEvent id="b" attachedToRef="t">'
+                + _CANCEL
+                + "</bpmn:boundaryEvent>"
             ),
             "t",
             "transaction",
