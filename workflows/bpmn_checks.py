@@ -13,7 +13,7 @@ from . import deadlines
 from .bpmn_markup import CAMUNDA_NS, is_executable
 from .config import EngineConfig
 from .errors import InvalidInput
-from .parsing import NSMAP, ParsedProcess, user_task_specs
+from .parsing import LANE_NAMING, NSMAP, ParsedProcess, user_task_specs
 from .sandbox import ScriptError, compile_expression, compile_script
 from .services import service_operations
 from .timers import ISO_LITERAL
@@ -153,14 +153,20 @@ def _check_human_tasks(process: ParsedProcess) -> None:
         expressions += [task_meta.get("assignee"), task_meta["properties"].get("deadlineStart")]
         for expression in filter(None, expressions):
             _compile(process, task_spec.bpmn_id, expression, compile_expression)
-        task_meta = task_spec.extensions["meta"]
         if not task_meta["candidate_groups"] and not task_meta.get("assignee"):
-            raise _fail(
-                process,
-                task_spec.bpmn_id,
-                "the task has no candidate group: put it in a lane named after a group, "
-                "e.g. '窗口受理 (clerk)', or set candidateGroups or an assignee",
-            )
+            raise _fail(process, task_spec.bpmn_id, _no_group(task_spec.lane))
+
+
+def _no_group(lane: str | None) -> str:
+    if lane:
+        return (
+            f"the task is in lane '{lane}', whose name names no group: {LANE_NAMING}; or set "
+            "camunda:candidateGroups or an assignee on the task"
+        )
+    return (
+        f"the task has no candidate group: put it in a lane ({LANE_NAMING}), or set "
+        "candidateGroups or an assignee"
+    )
 
 
 def _check_call_activities(process: ParsedProcess, known_keys: set[str]) -> None:

@@ -25,20 +25,25 @@ from .parser_messages import invalid_definition
 from .timers import use_engine_clock
 
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
-_GROUP = re.compile(r"^[a-z][a-z0-9_]*$")
-_TRAILING_GROUP = re.compile(r"[(（]\s*([a-z][a-z0-9_]*)\s*[)）]\s*$")
+_GROUP = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+_TRAILING_GROUP = re.compile(r"[(（]\s*([A-Za-z][A-Za-z0-9_]{0,63})\s*[)）]\s*$")
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,254}$")
+LANE_NAMING = (
+    "name the lane '<any text> (<group>)', e.g. '审批 (approver)', or after the group alone "
+    "(a group is lowercase letters, digits and underscores; the lane's case does not matter)"
+)
 
 
 def lane_group(lane_name: str | None) -> str | None:
-    """A lane names its group plainly (``clerk``) or at the end (``窗口受理 (clerk)``)."""
+    """A lane names its group plainly (``clerk``) or at the end (``窗口受理 (clerk)``); the
+    modeler's capitals are ignored (``Approver`` is the group ``approver``)."""
     if not lane_name:
         return None
     name = lane_name.strip()
     if _GROUP.match(name):
-        return name
+        return name.lower()
     match = _TRAILING_GROUP.search(name)
-    return match.group(1) if match else None
+    return match.group(1).lower() if match else None
 
 
 def split_list(value: str | None) -> list[str]:

@@ -144,3 +144,57 @@ def test_camunda_implementations_in_a_non_executable_pool_are_not_checked(client
     sketch = _process("partner", 'isExecutable="false"', _service('camunda:class="cn.gov.tj.Notify"'))
     response = deploy(client, auth, [("two.bpmn", bpmn_document(_process("ours") + sketch))])
     assert response.status_code == 201, response.json
+
+
+def _laned(lane_name: str, task_id: str = "decide") -> bytes:
+    return bpmn_document(f"""
+  <bpmn:process id="laned" isExecutable="true" camunda:candidateStarterGroups="clerk">
+    <bpmn:laneSet id="lanes">
+      <bpmn:lane id="lane_1" name="{lane_name}"><bpmn:flowNodeRef>{task_id}</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="{task_id}" />
+    <bpmn:userTask id="{task_id}" name="审批" />
+    <bpmn:sequenceFlow id="f2" sourceRef="{task_id}" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>""")
+
+
+@pytest.mark.parametrize(
+    ("lane_name", "group"),
+    [
+        ("Approver", "approver"),
+        ("审批 (Approver)", "approver"),
+        ("窗口受理（clerk）", "clerk"),
+        ("Review_Center", "review_center"),
+        ("技术评审 ( Review_Center )", "review_center"),
+    ],
+)
+def test_a_lane_names_its_group_whatever_the_case(client, auth, lane_name, group):
+    assert deploy(client, auth, [("laned.bpmn", _laned(lane_name))]).status_code == 201
+    started = start(client, auth, "laned").json
+    assert started["active_tasks"][0]["candidate_groups"] == [group]
+    worklist = client.get("/api/v1/tasks", headers=auth.headers(group)).json
+    assert [t["bpmn_id"] for t in worklist] == ["decide"]
+
+
+@pytest.mark.parametrize("lane_name", ["审批", "Review Team", "审批 (审批科)", "approver-1"])
+def test_a_lane_that_names_no_group_is_422_saying_how_to_name_it(client, auth, lane_name):
+    response = deploy(client, auth, [("laned.bpmn", _laned(lane_name))])
+    assert response.status_code == 422, response.json
+    assert response.json["element"] == "decide"
+    detail = response.json["detail"]
+    assert f"lane '{lane_name}'" in detail
+    assert "'<any text> (<group>)'" in detail
+    assert "lowercase letters, digits and underscores" in detail
+
+
+def test_a_group_without_users_is_a_deployment_warning(client, auth):
+    auth.token("approver")
+    response = deploy(client, auth, [("laned.bpmn", _laned("Boss"))])
+    assert response.status_code == 201, response.json
+    warnings = response.json["processes"][0]["warnings"]
+    assert [w["element"] for w in warnings] == ["decide"]
+    assert "'boss'" in warnings[0]["detail"]
+    approver_lane = deploy(client, auth, [("laned.bpmn", _laned("审批 (Approver)"))])
+    assert approver_lane.json["processes"][0]["warnings"] == []
