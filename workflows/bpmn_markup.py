@@ -1,6 +1,7 @@
 """BPMN namespaces, and Camunda Modeler's markup rewritten into what SpiffWorkflow reads.
 
-The rewriting works on a copy that is only parsed: the stored XML stays as deployed.
+The rewriting works on the parsed tree after schema validation; the stored XML stays as
+deployed.
 """
 
 from __future__ import annotations
@@ -71,9 +72,8 @@ def _standard_multi_instance(loop, filename: str) -> str | None:
     element = element or DEFAULT_ELEMENT_VARIABLE
     reference = etree.Element(f"{{{BPMN_NS}}}loopDataInputRef")
     reference.text = match.group(1)
-    position = len(loop.xpath("./bpmn:standardLoopCharacteristics", namespaces=NSMAP))
-    loop.insert(position, reference)
-    loop.insert(position + 1, etree.Element(f"{{{BPMN_NS}}}inputDataItem", id=element, name=element))
+    loop.append(reference)
+    loop.append(etree.Element(f"{{{BPMN_NS}}}inputDataItem", id=element, name=element))
     if cardinality:
         return (
             "loopCardinality is ignored: camunda:collection gives one instance per element "
