@@ -58,6 +58,8 @@ def deploy(paths):
     for process in _or_exit(lambda: deploy_definitions(config, SETUP_ACTOR, files)):
         state = "new version" if process.changed else "unchanged"
         click.echo(f"{process.key} v{process.version} ({state})")
+        for warning in process.warnings:
+            click.echo(f"  warning: {warning['element']}: {warning['detail']}")
 
 
 calendar = AppGroup("calendar", help="Working-day calendar data.")

@@ -42,10 +42,11 @@ class Settings:
     # Draws: inspectors per inspection target (at least two law-enforcement officers).
     BPM_MIN_INSPECTORS_PER_TARGET = 2
 
-    # Portal: requests per client (flask-limiter syntax) and the limiter's storage; memory://
-    # counts per process, so several nodes need a shared store such as redis://127.0.0.1:6379.
+    # Portal: requests per client (flask-limiter syntax) and the limiter's storage: database://
+    # counts in the application database, shared by every worker and node; redis://host:6379
+    # shares them in Redis; memory:// counts per process (one worker only).
     BPM_PORTAL_RATE_LIMIT = "120/minute"
-    BPM_PORTAL_RATE_LIMIT_STORAGE_URI = "memory://"
+    BPM_PORTAL_RATE_LIMIT_STORAGE_URI = "database://"
     # Portal: accepted distance of a signed request's timestamp from the server's time, seconds.
     BPM_PORTAL_SIGNATURE_WINDOW_SECONDS = 300
     # Portal webhooks: timeout per delivery, attempts before dead-lettering, first retry delay.

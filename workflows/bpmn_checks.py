@@ -7,11 +7,14 @@ the BPMN element at fault.
 
 from __future__ import annotations
 
+from lxml import etree
+
 from . import deadlines
+from .bpmn_markup import CAMUNDA_NS, is_executable
 from .completion_rules import RULE, RULE_FIELD, task_rules
 from .config import EngineConfig
 from .errors import InvalidInput
-from .parsing import NSMAP, ParsedProcess, user_task_specs
+from .parsing import LANE_NAMING, NSMAP, ParsedProcess, user_task_specs
 from .sandbox import ScriptError, compile_expression, compile_script
 from .services import service_operations
 from .timers import ISO_LITERAL
@@ -22,10 +25,20 @@ def check_process(process: ParsedProcess, known_keys: set[str]) -> None:
     _check_service_operations(process)
     _check_gateways(process)
     _check_expressions(process)
+    _check_loop_expressions(process)
     _check_scripts(process)
     _check_human_tasks(process)
     _check_completion_rules(process)
     _check_call_activities(process, known_keys)
+
+
+def check_document(root, filename: str) -> None:
+    """Checks of a BPMN document's executable processes before SpiffWorkflow parses them
+    (its parser refuses some of these shapes with messages that do not say what to change)."""
+    for process in root.xpath("./bpmn:process", namespaces=NSMAP):
+        if is_executable(process):
+            _check_camunda_implementations(process, filename)
+            _check_camunda_listeners(process, filename)
 
 
 def _fail(process: ParsedProcess, element: str | None, detail: str) -> InvalidInput:
@@ -106,6 +119,17 @@ def _check_expressions(process: ParsedProcess) -> None:
             _compile(process, event.get("id"), text, compile_expression)
 
 
+def _check_loop_expressions(process: ParsedProcess) -> None:
+    """A multi-instance activity's cardinality and completion condition are expressions too."""
+    path = (
+        ".//bpmn:multiInstanceLoopCharacteristics"
+        "/*[self::bpmn:loopCardinality or self::bpmn:completionCondition]"
+    )
+    for expression in process.node.xpath(path, namespaces=NSMAP):
+        activity = expression.getparent().getparent()
+        _compile(process, activity.get("id"), expression.text or "", compile_expression)
+
+
 def _check_scripts(process: ParsedProcess) -> None:
     for task in process.node.xpath(".//bpmn:scriptTask", namespaces=NSMAP):
         script = task.xpath("./bpmn:script", namespaces=NSMAP)
@@ -131,14 +155,20 @@ def _check_human_tasks(process: ParsedProcess) -> None:
         expressions += [task_meta.get("assignee"), task_meta["properties"].get("deadlineStart")]
         for expression in filter(None, expressions):
             _compile(process, task_spec.bpmn_id, expression, compile_expression)
-        task_meta = task_spec.extensions["meta"]
         if not task_meta["candidate_groups"] and not task_meta.get("assignee"):
-            raise _fail(
-                process,
-                task_spec.bpmn_id,
-                "the task has no candidate group: put it in a lane named after a group, "
-                "e.g. '窗口受理 (clerk)', or set candidateGroups or an assignee",
-            )
+            raise _fail(process, task_spec.bpmn_id, _no_group(task_spec.lane))
+
+
+def _no_group(lane: str | None) -> str:
+    if lane:
+        return (
+            f"the task is in lane '{lane}', whose name names no group: {LANE_NAMING}; or set "
+            "camunda:candidateGroups or an assignee on the task"
+        )
+    return (
+        f"the task has no candidate group: put it in a lane ({LANE_NAMING}), or set "
+        "candidateGroups or an assignee"
+    )
 
 
 def _check_completion_rules(process: ParsedProcess) -> None:
@@ -179,3 +209,85 @@ def _check_call_activities(process: ParsedProcess, known_keys: set[str]) -> None
         called = activity.get("calledElement")
         if called not in known_keys:
             raise _fail(process, activity.get("id"), f"calls unknown process '{called}'")
+
+
+_CAMUNDA_IMPLEMENTED = (
+    ".//bpmn:serviceTask | .//bpmn:sendTask | .//bpmn:businessRuleTask[not(@camunda:decisionRef)]"
+    " | .//bpmn:messageEventDefinition[@camunda:class or @camunda:expression"
+    " or @camunda:delegateExpression or @camunda:type]"
+)
+_SPIFF_OPERATOR = "./bpmn:extensionElements/spiffworkflow:serviceTaskOperator"
+
+
+def _check_camunda_implementations(process, filename: str) -> None:
+    """Camunda runs Java (class, expression, delegate), external workers and connectors; this
+    engine runs none of them, so such an element is refused instead of doing nothing."""
+    for node in process.xpath(_CAMUNDA_IMPLEMENTED, namespaces=NSMAP):
+        found = _camunda_implementation(node)
+        if found is None and not _is_bare_service_task(node):
+            continue
+        element = node.getparent() if etree.QName(node).localname == "messageEventDefinition" else node
+        what = f"is implemented as {found}" if found else "has no implementation"
+        raise InvalidInput(
+            f"{filename} element '{element.get('id')}': the element {what}, which this engine cannot "
+            f"run. {_supported_service_forms()}",
+            file=filename,
+            element=element.get("id"),
+        )
+
+
+def _is_bare_service_task(node) -> bool:
+    return etree.QName(node).localname == "serviceTask" and not node.xpath(_SPIFF_OPERATOR, namespaces=NSMAP)
+
+
+def _camunda_implementation(node) -> str | None:
+    """How Camunda would run ``node``, in words; None when it has no Camunda implementation."""
+    kind = node.get(f"{{{CAMUNDA_NS}}}type")
+    if kind == "external":
+        return f"a Camunda external task (topic '{node.get(f'{{{CAMUNDA_NS}}}topic')}')"
+    for name, description in _JAVA_FORMS.items():
+        value = node.get(f"{{{CAMUNDA_NS}}}{name}")
+        if value:
+            return f"camunda:{name} '{value}' ({description})"
+    if kind:
+        return f"camunda:type '{kind}'"
+    connector = node.xpath("./bpmn:extensionElements/camunda:connector/camunda:connectorId", namespaces=NSMAP)
+    if connector:
+        return f"a Camunda connector '{(connector[0].text or '').strip()}'"
+    return None
+
+
+_JAVA_FORMS = {
+    "class": "a Java class",
+    "expression": "a Java expression",
+    "delegateExpression": "a Java delegate",
+}
+
+
+def _supported_service_forms() -> str:
+    operations = ", ".join(sorted(service_operations(EngineConfig(), None, {})))
+    return (
+        "Supported: a service task with spiffworkflow:serviceTaskOperator naming a registered "
+        f"operation ({operations}); for a computation on the case's variables, a script task "
+        "(Python)."
+    )
+
+
+def _check_camunda_listeners(process, filename: str) -> None:
+    """Execution and task listeners would silently never run: refused, naming the element."""
+    path = ".//camunda:executionListener | .//camunda:taskListener"
+    for listener in process.xpath(path, namespaces=NSMAP):
+        element = listener.getparent().getparent()
+        kind = (
+            "a task listener"
+            if etree.QName(listener).localname == "taskListener"
+            else "an execution listener"
+        )
+        raise InvalidInput(
+            f"{filename} element '{element.get('id')}': the element has {kind} "
+            f"(event '{listener.get('event')}'), which this engine does not run. Put the work in a "
+            "script task or a service task of its own; set who does a task with camunda:assignee or "
+            "camunda:candidateGroups.",
+            file=filename,
+            element=element.get("id"),
+        )

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from sqlalchemy import func, select
 
 from . import audit
-from .bpmn_checks import check_process
+from .bpmn_checks import check_document, check_process
 from .database import UnitOfWork
 from .errors import InvalidInput, NotFound, NotPermitted
 from .forms import SCHEMA_SUFFIX, UI_SUFFIX, camunda_form_schema, form_hash, load_json_file
-from .models import Deployment, Form, ProcessDefinition
+from .models import Deployment, Form, ProcessDefinition, User
 from .parsing import ParsedProcess, parse_processes, user_task_specs
 from .runtime import latest_definition
 from .serialization import dump_specs
@@ -31,6 +31,8 @@ class DeployedProcess:
     id: int
     name: str | None
     changed: bool
+    # Non-blocking findings: {"element", "detail"} each (what the engine ignores or cannot staff).
+    warnings: list[dict] = field(default_factory=list)
 
 
 def deploy_definitions(config, actor, files: list[tuple[str, bytes]]) -> list[DeployedProcess]:
@@ -45,7 +47,7 @@ def deploy_definitions(config, actor, files: list[tuple[str, bytes]]) -> list[De
         bpmn.update(_bpmn_for_forms_only(uow, bpmn, forms))
         if not bpmn:
             raise InvalidInput("the deployment holds no BPMN file (.bpmn)")
-        processes = parse_processes(bpmn, dmn)
+        processes = parse_processes(bpmn, dmn, check_document)
         _check_unique_keys(processes)
         known = {p.key for p in processes} | set(uow.session.scalars(select(ProcessDefinition.key)))
         for process in processes:
@@ -57,7 +59,10 @@ def deploy_definitions(config, actor, files: list[tuple[str, bytes]]) -> list[De
         )
         uow.session.add(deployment)
         uow.flush()
+        staffed = _staffed_groups(uow)
         results = [_store(config, uow, actor, deployment, p, dmn, forms) for p in processes]
+        for process, result in zip(processes, results, strict=True):
+            result.warnings = process.warnings + _unstaffed_tasks(process, staffed)
         uow.commit()
     return results
 
@@ -143,6 +148,32 @@ def _store(
         process_key=process.key, version=definition.version, deployment_id=deployment.id,
     )  # fmt: skip
     return DeployedProcess(process.key, definition.version, definition.id, definition.name, changed=True)
+
+
+def _staffed_groups(uow) -> set[str]:
+    return {
+        group for groups in uow.session.scalars(select(User.groups).where(User.active)) for group in groups
+    }
+
+
+def _unstaffed_tasks(process: ParsedProcess, staffed: set[str]) -> list[dict]:
+    """Human tasks whose groups (as written, not computed) have no active user yet."""
+    warnings = []
+    for task_spec in user_task_specs(process):
+        groups = [
+            g for g in task_spec.extensions["meta"]["candidate_groups"] if not g.strip().startswith("${")
+        ]
+        empty = [g for g in groups if g not in staffed]
+        if empty:
+            lane = f" (lane '{task_spec.lane}')" if task_spec.lane else ""
+            warnings.append(
+                {
+                    "element": task_spec.bpmn_id,
+                    "detail": f"nobody is in group {', '.join(repr(g) for g in empty)}{lane} yet: "
+                    "its tasks wait until a user is put in the group",
+                }
+            )
+    return warnings
 
 
 def _content_hash(process: ParsedProcess, dmn: dict, forms_used: dict) -> str:

@@ -18,29 +18,32 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.spiff.parser.task_spec import BusinessRuleTaskParser
 from SpiffWorkflow.spiff.specs.defaults import CallActivity
 
+from .bpmn_markup import BPMN_NS, CAMUNDA_NS, NSMAP, is_executable, standardise
 from .errors import InvalidInput
+from .multi_instance import ParallelMultiInstance, SequentialMultiInstance
+from .parser_messages import invalid_definition
 from .timers import use_engine_clock
 
-BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
-CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
-SPIFF_NS = "http://spiffworkflow.org/bpmn/schema/1.0/core"
-NSMAP = {"bpmn": BPMN_NS, "camunda": CAMUNDA_NS, "spiffworkflow": SPIFF_NS}
-
 _XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
-_GROUP = re.compile(r"^[a-z][a-z0-9_]*$")
-_TRAILING_GROUP = re.compile(r"[(（]\s*([a-z][a-z0-9_]*)\s*[)）]\s*$")
+_GROUP = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
+_TRAILING_GROUP = re.compile(r"[(（]\s*([A-Za-z][A-Za-z0-9_]{0,63})\s*[)）]\s*$")
 _KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,254}$")
+LANE_NAMING = (
+    "name the lane '<any text> (<group>)', e.g. '审批 (approver)', or after the group alone "
+    "(a group is lowercase letters, digits and underscores; the lane's case does not matter)"
+)
 
 
 def lane_group(lane_name: str | None) -> str | None:
-    """A lane names its group plainly (``clerk``) or at the end (``窗口受理 (clerk)``)."""
+    """A lane names its group plainly (``clerk``) or at the end (``窗口受理 (clerk)``); the
+    modeler's capitals are ignored (``Approver`` is the group ``approver``)."""
     if not lane_name:
         return None
     name = lane_name.strip()
     if _GROUP.match(name):
-        return name
+        return name.lower()
     match = _TRAILING_GROUP.search(name)
-    return match.group(1) if match else None
+    return match.group(1).lower() if match else None
 
 
 def split_list(value: str | None) -> list[str]:
@@ -93,6 +96,9 @@ def task_meta(node, spiff_extensions: dict, lane: str | None) -> dict:
 
 
 class _MetaMixin:
+    PARALLEL_MI_CLASS = ParallelMultiInstance
+    SEQUENTIAL_MI_CLASS = SequentialMultiInstance
+
     def parse_extensions(self, node=None):
         node = self.node if node is None else node
         extensions = super().parse_extensions(node)
@@ -128,6 +134,15 @@ class BureauParser(SpiffBpmnParser):
     def __init__(self):
         super().__init__(validator=VALIDATOR)
 
+    def add_bpmn_xml(self, bpmn, filename=None):
+        """``parse_processes`` validates each document as written, before rewriting it
+        (rewritten multi-instance items may repeat an id, which the schema forbids)."""
+        validator, self.validator = self.validator, None
+        try:
+            super().add_bpmn_xml(bpmn, filename)
+        finally:
+            self.validator = validator
+
 
 @dataclass
 class ParsedProcess:
@@ -142,6 +157,7 @@ class ParsedProcess:
     starter_groups: list[str]
     properties: dict
     node: object = field(repr=False)
+    warnings: list[dict] = field(default_factory=list)
 
 
 def read_xml(content: bytes, filename: str):
@@ -152,72 +168,50 @@ def read_xml(content: bytes, filename: str):
     return root
 
 
-def parse_processes(bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes]) -> list[ParsedProcess]:
-    """Parse the executable processes of ``bpmn_files`` (DMN files resolve decisions)."""
+def parse_processes(
+    bpmn_files: dict[str, bytes], dmn_files: dict[str, bytes], check_document=None
+) -> list[ParsedProcess]:
+    """Parse the executable processes of ``bpmn_files`` (DMN files resolve decisions).
+
+    ``check_document(root, filename)`` sees each document before SpiffWorkflow does.
+    """
     parser = BureauParser()
-    roots, originals = {}, {}
+    roots, originals, warnings = {}, {}, {}
     for name, content in bpmn_files.items():
         root = read_xml(content, name)
         if etree.QName(root).localname != "definitions" or etree.QName(root).namespace != BPMN_NS:
             raise InvalidInput(f"{name} is not a BPMN 2.0 document (no bpmn:definitions root)", file=name)
         originals[name] = etree.tostring(root, encoding="unicode")
-        _standard_multi_instance(root)
-        _add(lambda r=root, n=name: parser.add_bpmn_xml(r, filename=n), name)
+        if check_document is not None:
+            check_document(root, name)
+        _add(lambda r=root, n=name: VALIDATOR.validate(r, n), name, root)
+        warnings[name] = standardise(root, name)
+        _add(lambda r=root, n=name: parser.add_bpmn_xml(r, filename=n), name, root)
         roots[name] = root
     for name, content in dmn_files.items():
         root = read_xml(content, name)
-        _add(lambda r=root, n=name: parser.add_dmn_xml(r, filename=n), name)
+        _add(lambda r=root, n=name: parser.add_dmn_xml(r, filename=n), name, root)
     processes = []
     for name, root in roots.items():
-        executable = root.xpath("./bpmn:process[@isExecutable='true']", namespaces=NSMAP)
+        executable = [n for n in root.xpath("./bpmn:process", namespaces=NSMAP) if is_executable(n)]
         if not executable:
-            raise InvalidInput(f'{name} holds no executable process (isExecutable="true")', file=name)
+            raise InvalidInput(
+                f'{name} holds no executable process: every process is marked isExecutable="false"',
+                file=name,
+            )
         for node in executable:
-            processes.append(_parse_one(parser, node, name, originals[name]))
+            processes.append(_parse_one(parser, node, name, originals[name], warnings[name]))
     return processes
 
 
-_PLAIN_NAME = re.compile(r"^\s*(?:\$\{)?\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}?\s*$")
-
-
-def _standard_multi_instance(root) -> None:
-    """Camunda Modeler writes ``camunda:collection``/``camunda:elementVariable``; BPMN has
-    ``loopDataInputRef``/``inputDataItem``, which SpiffWorkflow reads. Rewrite the former."""
-    path = ".//bpmn:multiInstanceLoopCharacteristics[@camunda:collection]"
-    for loop in root.xpath(path, namespaces=NSMAP):
-        if loop.xpath("./bpmn:loopDataInputRef", namespaces=NSMAP):
-            continue
-        match = _PLAIN_NAME.match(loop.get(f"{{{CAMUNDA_NS}}}collection"))
-        if match is None:
-            continue
-        element = loop.get(f"{{{CAMUNDA_NS}}}elementVariable") or "item"
-        reference = etree.Element(f"{{{BPMN_NS}}}loopDataInputRef")
-        reference.text = match.group(1)
-        item = etree.Element(f"{{{BPMN_NS}}}inputDataItem", id=element, name=element)
-        position = len(
-            loop.xpath("./bpmn:standardLoopCharacteristics|./bpmn:loopCardinality", namespaces=NSMAP)
-        )
-        loop.insert(position, reference)
-        loop.insert(position + 1, item)
-
-
-def _add(action, filename: str) -> None:
+def _add(action, filename: str, root) -> None:
     try:
         action()
     except ValidationException as exc:
-        raise _invalid(exc, filename) from exc
+        raise invalid_definition(exc, filename, root) from exc
 
 
-def _invalid(exc: ValidationException, filename: str) -> InvalidInput:
-    element = getattr(exc, "id", None) or None
-    line = getattr(exc, "line_number", None)
-    where = f" (line {line})" if line else ""
-    return InvalidInput(
-        f"{exc.file_name or filename}{where}: {exc}", file=exc.file_name or filename, element=element
-    )
-
-
-def _parse_one(parser: BureauParser, node, filename: str, xml: str) -> ParsedProcess:
+def _parse_one(parser: BureauParser, node, filename: str, xml: str, warnings: dict) -> ParsedProcess:
     key = node.get("id")
     if not _KEY.match(key or ""):
         raise InvalidInput(f"process id '{key}' is not a valid key", file=filename, element=key)
@@ -226,7 +220,7 @@ def _parse_one(parser: BureauParser, node, filename: str, xml: str) -> ParsedPro
         embedded, called = {}, []
         _collect_subprocesses(parser, spec, embedded, called)
     except ValidationException as exc:
-        raise _invalid(exc, filename) from exc
+        raise invalid_definition(exc, filename, node.getroottree().getroot()) from exc
     for s in (spec, *embedded.values()):
         use_engine_clock(s)
         _share_loop_extensions(s)
@@ -244,6 +238,11 @@ def _parse_one(parser: BureauParser, node, filename: str, xml: str) -> ParsedPro
         starter_groups=_starter_groups(node),
         properties=_process_properties(node),
         node=node,
+        warnings=[
+            {"element": element, "detail": detail}
+            for element, detail in warnings.items()
+            if node.xpath(".//*[@id=$id]", id=element)
+        ],
     )
 
 

@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
 )
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from .multi_instance import MULTI_INSTANCE_CONVERTERS
 from .timers import TIMER_CONVERTERS
 
 
@@ -49,6 +50,7 @@ def _build_registry():
     config = deepcopy(SPIFF_CONFIG)
     config[BpmnWorkflow] = _InstanceConverter
     config.update(TIMER_CONVERTERS)
+    config.update(MULTI_INSTANCE_CONVERTERS)
     registry = BpmnWorkflowSerializer.configure(config)
     registry.register(
         date, lambda v: {"value": v.isoformat()}, lambda v: date.fromisoformat(v["value"]), "date"

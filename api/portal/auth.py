@@ -11,6 +11,7 @@ from workflows.portal_clients import SignedRequest, authenticate_request
 from workflows.portal_signing import CLIENT_ID_HEADER, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
 
 from .. import runtime
+from .rate_limit_storage import DatabaseStorage  # noqa: F401 - limits knows storages by scheme once defined
 
 PORTAL_PREFIX = "/api/v1/portal"
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
@@ -48,7 +49,12 @@ def _rate_limit() -> str:
 
 
 def init_limits(app, blueprint) -> Limiter:
-    """Limit each portal client's requests; runs after authentication, so the key is the client."""
+    """Limit each portal client's requests; runs after authentication, so the key is the client.
+
+    The counters live where ``BPM_PORTAL_RATE_LIMIT_STORAGE_URI`` says: ``database://`` (the
+    application database, shared by every worker and node; see ``DatabaseStorage``),
+    ``redis://...``, or ``memory://`` (per process).
+    """
     limiter = Limiter(
         key_func=_client_key,
         storage_uri=app.config["BPM_PORTAL_RATE_LIMIT_STORAGE_URI"],

@@ -14,6 +14,7 @@ from .instances import (
 from .jobs import Job
 from .notifications import Notification
 from .portal import OUTBOX_STATES, OutboxEvent, PortalCase, PortalClient, PortalNonce, ServiceItem
+from .rate_limits import RateLimitCounter
 from .registries import Assignment, CheckItem, ConflictOfInterest, Institution, Person
 from .tasks import OPEN_TASK_STATES, Task, TaskCandidateGroup
 from .users import ApiToken, User
@@ -44,6 +45,7 @@ __all__ = [
     "Person",
     "ProcessDefinition",
     "ProcessInstance",
+    "RateLimitCounter",
     "Sequence",
     "ServiceItem",
     "Task",
