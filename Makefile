@@ -16,12 +16,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## setup: install, migrate the database, deploy bpmn/ and forms/, map the portal's item code, create demo users
+## setup: install, migrate the database, create demo users, deploy bpmn/ and forms/, map the portal's item code
 setup: $(VENV)/.installed
 	$(FLASK) db upgrade
+	$(FLASK) users demo
 	$(FLASK) deploy bpmn forms
 	$(FLASK) portal item 11120000MB1T5T4C8L4000117004000 qualification_approval --name 检验检测机构资质认定
-	$(FLASK) users demo
 
 ## run: setup, then serve the API with gunicorn on http://$(HOST):$(PORT) and run a job worker beside it
 run: setup
