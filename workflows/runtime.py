@@ -40,7 +40,9 @@ def script_engine(config, uow, row: ProcessInstance | None = None) -> SandboxScr
     engine.case = case
     engine.clock = config.clock
     engine.calendar = current_calendar(uow.session)
-    engine.functions = ScriptFunctions(engine, engine.calendar, config.oversight_thresholds)
+    engine.functions = ScriptFunctions(
+        engine, engine.calendar, config.oversight_thresholds, config.certificate_validity_end
+    )
     engine.environment.functions.update(engine.functions.as_dict())
     return engine
 

@@ -59,7 +59,7 @@ def test_full_approval_delivers_every_event_once_and_in_order(portal, receiver, 
     assert by_type["decided"]["decision"] == "grant"
     assert by_type["decided"]["decision_no"] == "津市监资认〔2026〕1号"
     certificate = by_type["certificate_issued"]
-    assert certificate["certificate_no"].startswith("202612") and certificate["valid_until"] == "2032-03-02"
+    assert certificate["certificate_no"].startswith("202612") and certificate["valid_until"] == "2032-03-01"
     assert by_type["completed"] == {"outcome": "granted"}
 
 
@@ -86,7 +86,7 @@ def test_case_look_up_shows_steps_history_and_result(portal, client, auth, case,
         "grant",
         "津市监资认〔2026〕1号",
     )
-    assert result["certificate_no"].startswith("202612") and result["certificate_valid_until"] == "2032-03-02"
+    assert result["certificate_no"].startswith("202612") and result["certificate_valid_until"] == "2032-03-01"
 
 
 def test_status_follows_the_case(portal, client, auth, case):
