@@ -229,14 +229,24 @@ def delete_jobs(uow, row) -> None:
     uow.session.execute(delete(Job).where(Job.instance_id == row.id, Job.kind == "timer"))
 
 
+def start_statutory_clock(uow, actor, row, workflow, element_id: str | None, now) -> None:
+    """Start the case's clock once the element named ``statutoryClockStart`` has completed
+    (for a licence: acceptance, 受理); until then the case has no statutory due date."""
+    if not (row.statutory_limit and element_id) or row.statutory_started_at is not None:
+        return
+    if any(t.task_spec.bpmn_id == element_id for t in workflow.get_tasks(state=TaskState.COMPLETED)):
+        row.statutory_started_at, row.clock_pauses = now, []
+        audit.record(uow, actor, "clock_started", now, row, element_id=element_id)
+
+
 def sync_statutory_clock(uow, actor, row, ready, now, calendar) -> bool:
     """Open a pause while a task marked ``pausesStatutoryClock`` is open, close it after.
 
     The clock stopping and starting again is audited (one pausing task handing over to the
-    next is no resumption). Returns whether the statutory due date was
-    computed on complete calendar data.
+    next is no resumption); before the clock starts nothing pauses. Returns whether the
+    statutory due date was computed on complete calendar data.
     """
-    if not row.statutory_limit:
+    if not row.statutory_limit or row.statutory_started_at is None:
         return True
     pausing = {str(t.id): t.task_spec.bpmn_id for t in ready if _pauses(t.task_spec)}
     pauses = [dict(p) for p in row.clock_pauses or []]

@@ -190,6 +190,8 @@ def save(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor) -> No
     tasks_incomplete = projection.sync_tasks(config, uow, row, ready, actor, now, calendar)
     projection.sync_subscriptions(uow, row, workflow)
     projection.sync_timer_jobs(uow, row, workflow, now)
+    clock_start = uow.session.get(ProcessDefinition, row.definition_id).properties.get("statutoryClockStart")
+    projection.start_statutory_clock(uow, actor, row, workflow, clock_start, now)
     statutory_complete = projection.sync_statutory_clock(uow, actor, row, frontier, now, calendar)
     timers_incomplete = any(
         t._get_internal_data("calendar_incomplete") for t in workflow.event_manager.tasks.values()

@@ -74,30 +74,27 @@ def test_worklist_sorts_by_due_date_then_age(client, auth, case, clock):
     assert [t["instance_id"] for t in only_first] == [first]
 
 
-def test_statutory_clock_pauses_while_the_applicant_supplements(case, clock):
+def test_statutory_clock_stands_still_from_acceptance_while_the_review_runs(case, clock):
+    case.reviewer_pool()
     clock.set(at(2026, 2, 2, 9))
-    started = case.start()
-    iid = started["id"]
-    assert started["statutory_limit"] == "20WD"
-    unpaused_due = started["statutory_due_at"]
-    clock.set(at(2026, 2, 5, 10))
-    case.complete(
-        iid, "accept_application", "clerk", {"decision": "supplement", "missing_items": ["检验能力证明"]}
-    )
-    paused = case.instance(iid)
-    assert paused["clock_paused"] is True
-    assert paused["clock_pauses"][0]["element_id"] == "submit_supplements"
+    iid = case.start()["id"]
+    case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
+    accepted = case.instance(iid)
+    assert accepted["statutory_limit"] == "20WD"
+    assert accepted["clock_paused"] is True
+    clock.set(at(2026, 2, 3, 10))
+    case.team_review(iid)
     clock.set(at(2026, 2, 26, 15))
-    case.complete(iid, "submit_supplements", "applicant", {"materials": [{"name": "检验能力证明"}]})
+    case.complete(iid, "technical_review", "review_center", {"conclusion": "conforms"})
     resumed = case.instance(iid)
     assert resumed["clock_paused"] is False
-    [pause] = resumed["clock_pauses"]
-    assert pause["element_id"] == "submit_supplements"
-    assert datetime.fromisoformat(pause["from"]) == at(2026, 2, 5, 10)
-    assert datetime.fromisoformat(pause["to"]) == at(2026, 2, 26, 15)
-    # paused 10 working days across the Spring Festival: 20WD become 30WD from receipt
-    assert datetime.fromisoformat(unpaused_due) == at(2026, 3, 6, 23, 59, 59, 999999)
-    assert datetime.fromisoformat(resumed["statutory_due_at"]) == at(2026, 3, 20, 23, 59, 59, 999999)
+    assert [p["element_id"] for p in resumed["clock_pauses"]] == ["assign_review_team", "technical_review"]
+    assert datetime.fromisoformat(resumed["clock_pauses"][0]["from"]) == at(2026, 2, 2, 9)
+    assert datetime.fromisoformat(resumed["clock_pauses"][-1]["to"]) == at(2026, 2, 26, 15)
+    # paused 13 working days across the Spring Festival (3-6, 9-13, 14 make-up, 24-26 February):
+    # 20WD from acceptance (6 March) become 33WD
+    assert datetime.fromisoformat(accepted["statutory_due_at"]) == at(2026, 3, 6, 23, 59, 59, 999999)
+    assert datetime.fromisoformat(resumed["statutory_due_at"]) == at(2026, 3, 25, 23, 59, 59, 999999)
 
 
 def test_technical_review_time_is_not_counted(case, clock):

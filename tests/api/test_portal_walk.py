@@ -47,8 +47,8 @@ def test_full_approval_delivers_every_event_once_and_in_order(portal, receiver, 
     assert len({e["event_id"] for e in events}) == len(events)
     types = [e["type"] for e in events]
     assert types == [
-        "received", "step_changed", "supplements_requested", "step_changed", "deadline_paused",
-        "step_changed", "deadline_resumed", "accepted",
+        "received", "step_changed", "supplements_requested", "step_changed",  # no clock before acceptance
+        "step_changed", "accepted",
         "step_changed", "step_changed", "deadline_paused",  # the team is asked; review time is not counted
         "step_changed", "step_changed", "step_changed", "step_changed", "step_changed",
         "deadline_resumed", "decided", "step_changed", "certificate_issued", "completed",
@@ -99,7 +99,8 @@ def test_status_follows_the_case(portal, client, auth, case):
     assert status() == "received"
     case.complete(iid, "accept_application", "clerk", {"decision": "supplement", "missing_items": ["章程"]})
     assert status() == "supplement_required"
-    assert portal.get(f"/api/v1/portal/applications/{case_no}").json["clock_paused"] is True
+    before_acceptance = portal.get(f"/api/v1/portal/applications/{case_no}").json
+    assert (before_acceptance["clock_paused"], before_acceptance["statutory_due_at"]) == (False, None)
     portal.post(f"/api/v1/portal/applications/{case_no}/supplements", {"materials": [MATERIAL]})
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
     assert status() == "in_review"
