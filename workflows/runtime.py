@@ -137,8 +137,7 @@ def run(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor, step=N
         if completed is not None:
             guard(completed)
         workflow.do_engine_steps(did_complete_task=guard)
-        for task in workflow.get_tasks(state=TaskState.READY, manual=True):
-            projection.resolve_task_expressions(task)
+        projection.resolve_open_tasks(workflow, config.clock.now())
     except SpiffWorkflowException as exc:
         cause = getattr(exc, "exception", None) or exc.__cause__
         if isinstance(cause, SQLAlchemyError | Conflict):

@@ -11,7 +11,7 @@ from workflows.clock import BUREAU_TZ
 from workflows.database import db
 from workflows.models import Job
 
-from ..factories import DATA, CaseDriver, run_worker
+from ..factories import DATA, CaseDriver, bpmn_document, multipart, run_worker
 
 
 def at(*args):
@@ -120,6 +120,67 @@ def test_technical_review_limit_counts_from_acceptance(case, clock):
     task = case.task(iid, "technical_review", "review_center")
     assert datetime.fromisoformat(task["clock_started_at"]) == at(2026, 3, 2, 9)
     assert datetime.fromisoformat(task["due_at"]) == at(2026, 4, 14, 23, 59, 59, 999999)
+
+
+def test_a_reviewer_sees_the_3wd_confirmation_limit_on_the_task(case, app):
+    case.reviewer_pool()
+    iid = case.start()["id"]
+    case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
+    task = case.mine(iid, "confirm_seat", "reviewer", "expert1")
+    assert task["deadline"] == "3WD"
+    assert datetime.fromisoformat(task["due_at"]) == at(2026, 3, 5, 23, 59, 59, 999999)
+    assert task["level"] == "normal" and datetime.fromisoformat(task["warn_at"]) == at(2026, 3, 5, 9, 36)
+    with app.app_context():
+        timer = db.session.scalar(
+            select(Job).where(Job.payload["element_id"].as_string() == "confirmation_deadline")
+        )
+    assert timer.due_at == datetime.fromisoformat(task["due_at"])
+
+
+STEP_WITH_A_LIMIT = bpmn_document(
+    """
+  <bpmn:process id="step_limit" isExecutable="true" camunda:candidateStarterGroups="clerk">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="step" />
+    <bpmn:subProcess id="step">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="deadline" value="2WD" />
+      </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:startEvent id="step_start" />
+      <bpmn:sequenceFlow id="s1" sourceRef="step_start" targetRef="draft" />
+      <bpmn:userTask id="draft" camunda:candidateGroups="clerk" />
+      <bpmn:sequenceFlow id="s2" sourceRef="draft" targetRef="sign" />
+      <bpmn:userTask id="sign" camunda:candidateGroups="clerk" />
+      <bpmn:sequenceFlow id="s3" sourceRef="sign" targetRef="check" />
+      <bpmn:userTask id="check" camunda:candidateGroups="clerk">
+        <bpmn:extensionElements><spiffworkflow:properties>
+          <spiffworkflow:property name="deadline" value="3WD" />
+        </spiffworkflow:properties></bpmn:extensionElements>
+      </bpmn:userTask>
+      <bpmn:sequenceFlow id="s4" sourceRef="check" targetRef="step_end" />
+      <bpmn:endEvent id="step_end" />
+    </bpmn:subProcess>
+    <bpmn:sequenceFlow id="f2" sourceRef="step" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>"""
+)
+
+
+def test_tasks_inside_a_step_with_a_limit_are_due_when_the_step_is(client, auth, case, clock):
+    deployed = client.post("/api/v1/deployments", data=multipart([("step_limit.bpmn", STEP_WITH_A_LIMIT)]),
+                           headers=auth.headers("designer"))  # fmt: skip
+    assert deployed.status_code == 201, deployed.json
+    iid = case.start("step_limit", variables={})["id"]
+    step_due = at(2026, 3, 4, 23, 59, 59, 999999)  # 2WD after Monday 2 March
+    assert datetime.fromisoformat(case.task(iid, "draft", "clerk")["due_at"]) == step_due
+    clock.set(at(2026, 3, 3, 15))
+    case.complete(iid, "draft", "clerk", {})
+    signing = case.task(iid, "sign", "clerk")
+    assert (signing["deadline"], datetime.fromisoformat(signing["due_at"])) == ("2WD", step_due)
+    case.complete(iid, "sign", "clerk", {})
+    checking = case.task(iid, "check", "clerk")  # a limit of its own wins
+    assert datetime.fromisoformat(checking["due_at"]) == at(2026, 3, 6, 23, 59, 59, 999999)
+    assert datetime.fromisoformat(checking["clock_started_at"]) == at(2026, 3, 3, 15)
 
 
 def test_deadline_into_a_year_without_data_is_flagged_then_recomputed_on_load(client, auth, case, clock, app):

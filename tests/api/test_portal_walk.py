@@ -1,5 +1,7 @@
 """A qualification approval from a portal submission to the certificate, every event delivered."""
 
+from datetime import datetime
+
 import pytest
 
 from ..factories import CaseDriver, run_worker
@@ -17,6 +19,10 @@ def case(client, auth):
 def instance_id(client, auth, case_no: str) -> str:
     found = client.get(f"/api/v1/process-instances?business_key={case_no}", headers=auth.headers("admin"))
     return found.json[0]["id"]
+
+
+def moment(value: str | None):
+    return datetime.fromisoformat(value) if value else None
 
 
 def walk_to_certificate(portal, case, app, iid: str, case_no: str) -> None:
@@ -61,6 +67,19 @@ def test_full_approval_delivers_every_event_once_and_in_order(portal, receiver, 
     certificate = by_type["certificate_issued"]
     assert certificate["certificate_no"].startswith("202612") and certificate["valid_until"] == "2032-03-01"
     assert by_type["completed"] == {"outcome": "granted"}
+
+
+def test_every_step_changed_event_carries_the_due_date_of_its_step(portal, receiver, client, auth, case, app):
+    case_no = portal.submit()["case_no"]
+    walk_to_certificate(portal, case, app, instance_id(client, auth, case_no), case_no)
+    history = portal.get(f"/api/v1/portal/applications/{case_no}").json["history"]
+    steps = [e["payload"] for e in receiver.accepted if e["type"] == "step_changed"]
+    assert [s["element_id"] for s in steps] == [s["element_id"] for s in history]
+    for event, step in zip(steps, history, strict=True):
+        assert moment(event["due_at"]) == moment(step["due_at"]), step["element_id"]
+    timed = {s["element_id"] for s in steps if s["due_at"]}
+    assert timed == {"accept_application", "confirm_seat", "document_review", "technical_review", "decide",
+                     "issue_certificate"}  # fmt: skip
 
 
 def test_case_look_up_shows_steps_history_and_result(portal, client, auth, case, app):
