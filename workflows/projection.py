@@ -111,17 +111,13 @@ def _enclosing_deadline(spiff_task) -> dict | None:
     workflow = spiff_task.workflow
     while getattr(workflow, "parent_task_id", None):
         activity = workflow.parent_workflow.get_task_from_id(workflow.parent_task_id)
-        if _deadline_of(activity):
-            if (
-                activity.parent is not None
-                and activity.parent.task_spec.bpmn_id == activity.task_spec.bpmn_id
-            ):
-                activity = activity.parent  # one instance of a multi-instance: the limit is the whole's
+        spec = _deadline_of(activity)
+        if spec:
+            whole = activity.parent
+            if whole is not None and whole.task_spec.bpmn_id == activity.task_spec.bpmn_id:
+                activity = whole  # one instance of a multi-instance: the limit is the whole activity's
             start = _text(activity, meta(activity.task_spec)["properties"].get("deadlineStart"))
-            return {
-                "spec": _deadline_of(activity),
-                "start": start or activity._get_internal_data("started_at"),
-            }
+            return {"spec": spec, "start": start or activity._get_internal_data("started_at")}
         workflow = activity.workflow
     return None
 
