@@ -61,6 +61,7 @@ def _engine_config(config) -> EngineConfig:
     return EngineConfig(
         max_task_depth=config["BPM_MAX_TASK_DEPTH"],
         certificate_region_code=config["BPM_CERTIFICATE_REGION_CODE"],
+        certificate_validity_end=config["BPM_CERTIFICATE_VALIDITY_END"],
         oversight_thresholds=(config["BPM_REMINDER_SHARE"], config["BPM_WARNING_SHARE"]),
         job_lease_seconds=config["BPM_JOB_LEASE_SECONDS"],
         job_max_attempts=config["BPM_JOB_MAX_ATTEMPTS"],

@@ -78,7 +78,10 @@ def load_calendar(files):
     config = current_app.extensions["engine_config"]
     result = _or_exit(lambda: load_schedules(config, ADMIN_ACTOR, documents, origin="cli"))
     years = ", ".join(map(str, result["years"]))
-    counts = f"{result['tasks_recomputed']} tasks, {result['instances_recomputed']} cases"
+    counts = (
+        f"{result['tasks_recomputed']} tasks, {result['instances_recomputed']} cases, "
+        f"{result['timers_recomputed']} timers"
+    )
     click.echo(f"loaded {years}; recomputed {counts}")
 
 

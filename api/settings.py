@@ -23,6 +23,9 @@ class Settings:
     BPM_MAX_TASK_DEPTH = 900
     # Region code in issued certificate numbers (12 = Tianjin).
     BPM_CERTIFICATE_REGION_CODE = "12"
+    # Last day of validity that valid_until() gives: "day_before" the corresponding date, as
+    # certificates state it (granted 2026-12-01, 6 years: to 2032-11-30), or "corresponding_day".
+    BPM_CERTIFICATE_VALIDITY_END = "day_before"
     # Oversight (电子监察): share of a time limit at which a task turns reminder / warning.
     BPM_REMINDER_SHARE = 0.5
     BPM_WARNING_SHARE = 0.8

@@ -50,6 +50,7 @@ def _check_limits(process: ParsedProcess) -> None:
     limit = process.properties.get("statutoryLimit")
     if limit:
         _check_limit(process, process.key, limit)
+    _check_clock_start(process, limit)
     for spec in (process.spec, *process.subprocess_specs.values()):
         for task_spec in spec.task_specs.values():
             meta = (getattr(task_spec, "extensions", None) or {}).get("meta") or {}
@@ -63,6 +64,24 @@ def _check_limit(process: ParsedProcess, element: str, limit: str) -> None:
         deadlines.check_spec(limit)
     except InvalidInput as exc:
         raise _fail(process, element, exc.detail) from exc
+
+
+def _check_clock_start(process: ParsedProcess, limit: str | None) -> None:
+    """``statutoryClockStart`` names a task or event of the process whose completion starts the clock."""
+    element = process.properties.get("statutoryClockStart")
+    if not element:
+        return
+    if not limit:
+        raise _fail(
+            process, process.key, f"statutoryClockStart '{element}' without a statutoryLimit to start"
+        )
+    specs = (process.spec, *process.subprocess_specs.values())
+    if not any(getattr(t, "bpmn_id", None) == element for s in specs for t in s.task_specs.values()):
+        detail = (
+            f"statutoryClockStart: '{element}' is not a task or event of the process (the element "
+            "whose completion starts the statutory clock, e.g. the acceptance 受理)"
+        )
+        raise _fail(process, process.key, detail)
 
 
 def _check_service_operations(process: ParsedProcess) -> None:

@@ -76,7 +76,11 @@ class WorkingCalendar:
 
     def add_days(self, start: datetime | date, n: int) -> DayCount:
         """n calendar days; a period ending on a day off ends on the next working day."""
-        day = local_day(start) + timedelta(days=n)
+        return self.working_day_from(local_day(start) + timedelta(days=n))
+
+    def working_day_from(self, day: date) -> DayCount:
+        """``day`` if it is a working day, else the next one: the last day of a period that
+        falls on a day off (法定休假日, weekends included) moves past it (Civil Code art. 203)."""
         complete = self.knows(day.year)
         while not self.is_working_day(day):
             day += timedelta(days=1)

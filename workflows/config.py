@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .clock import SystemClock
+from .periods import VALIDITY_READINGS
 
 
 @dataclass
@@ -15,6 +16,9 @@ class EngineConfig:
     max_task_depth: int = 900
     # Region code in issued certificate numbers: year + this + sequence (CMA numbering).
     certificate_region_code: str = "12"
+    # Last day of validity given by valid_until(): "day_before" the corresponding date (as
+    # certificates state it) or the "corresponding_day" itself (see ``periods.valid_until``).
+    certificate_validity_end: str = "day_before"
     # Shares of a time limit at which a task reaches reminder (提醒) and warning (预警).
     oversight_thresholds: tuple[float, float] = (0.5, 0.8)
     # Job executor: lease length, retries, and the first retry delay (doubling each time).
@@ -41,3 +45,8 @@ class EngineConfig:
     portal_case_region_code: str = "120000"
     # Decision document numbers (决定书文号): prefix〔year〕sequence号.
     portal_decision_prefix: str = "津市监资认"
+
+    def __post_init__(self):
+        reading, known = self.certificate_validity_end, " or ".join(VALIDITY_READINGS)
+        if reading not in VALIDITY_READINGS:
+            raise ValueError(f"unknown certificate validity end '{reading}' (use {known})")

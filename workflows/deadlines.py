@@ -2,7 +2,9 @@
 
 A limit is written on a task (property ``deadline``) or a process (``statutoryLimit``):
 ``5WD`` statutory working days, ``3D`` calendar days (a period ending on a day off runs to
-the next working day), or an ISO 8601 duration (``PT24H``, ``P3M``). Oversight levels
+the next working day), an ISO 8601 period of years, months, weeks or days (``P3M``, ``P6Y``:
+counted as the Civil Code counts them, see ``periods``, ending at 24:00 of a working day), or
+an exact ISO duration with a time part (``PT24H``). Oversight levels
 (电子监察) are reminder (提醒), warning (预警) and alarm (报警, overdue); the moments they
 start are stored with the task so worklists can filter on them in SQL.
 """
@@ -16,9 +18,10 @@ from datetime import datetime, timedelta
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
-from .calendar import WorkingCalendar, end_of_day
+from .calendar import DayCount, WorkingCalendar, end_of_day, local_day
 from .clock import BUREAU_TZ, parse_moment
 from .errors import InvalidInput
+from .periods import last_day, parse_period
 
 _DAYS = re.compile(r"^\s*(\d{1,4})\s*(WD|D)\s*$", re.I)
 LEVELS = ("normal", "reminder", "warning", "alarm")
@@ -54,17 +57,25 @@ def compute(calendar: WorkingCalendar, spec: str, start: datetime, thresholds=(0
         n = int(match.group(1))
         due = calendar.add_working_days(start, n)
         remind, warn = (_working_share(calendar, start, n, share) for share in thresholds)
-        complete = due.complete
-        due_at = end_of_day(due.day)
+        return Deadline(spec, start, end_of_day(due.day).astimezone(start.tzinfo), remind, warn, due.complete)
+    counted = _calendar_days(calendar, spec, match, start)
+    if counted is not None:
+        due_at, complete = end_of_day(counted.day), counted.complete
     else:
-        if match:
-            counted = calendar.add_days(start, int(match.group(1)))
-            due_at, complete = end_of_day(counted.day), counted.complete
-        else:
-            parsed = TimerEventDefinition.parse_iso_duration(spec.strip())
-            due_at, complete = start + TimerEventDefinition.get_timedelta_from_start(parsed, start), True
-        remind, warn = (start + (due_at - start) * share for share in thresholds)
+        parsed = TimerEventDefinition.parse_iso_duration(spec.strip())
+        due_at, complete = start + TimerEventDefinition.get_timedelta_from_start(parsed, start), True
+    remind, warn = (start + (due_at - start) * share for share in thresholds)
     return Deadline(spec, start, due_at.astimezone(start.tzinfo), remind, warn, complete)
+
+
+def _calendar_days(calendar: WorkingCalendar, spec: str, match, start: datetime) -> DayCount | None:
+    """The last day of a ``3D`` or Civil Code period (``P3M``); None for an exact duration."""
+    if match:
+        return calendar.add_days(start, int(match.group(1)))
+    period = parse_period(spec)
+    if period is None:
+        return None
+    return calendar.working_day_from(last_day(local_day(start), period))
 
 
 def _working_share(calendar: WorkingCalendar, start: datetime, n: int, share: float) -> datetime:

@@ -14,8 +14,9 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select, update
 
 from . import audit, deadlines, runtime
+from .clock import BUREAU_TZ, parse_moment
 from .database import UnitOfWork
-from .errors import Conflict, NotFound, NotPermitted
+from .errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from .form_references import check_registry_references
 from .forms import validate_form_data, with_defaults
 from .models import (
@@ -97,6 +98,7 @@ def start_instance(
             validate_form_data(schema, variables, "/variables")
             check_registry_references(uow.session, schema, variables, "/variables")
         _check_no_active_duplicate(uow, key, business_key)
+        _check_received_at(variables.get("received_at"), config.clock.now())
         row = create_instance(config, uow, actor, definition, business_key, variables)
         if idempotency_key:
             uow.session.add(
@@ -140,6 +142,21 @@ def _definition_to_start(uow, key: str, version: int | None) -> ProcessDefinitio
     return definition
 
 
+def _check_received_at(value, now) -> None:
+    """A case registered after its receipt (收件) names that moment: an ISO date-time, not later than now."""
+    if value is None:
+        return
+    try:
+        received = parse_moment(value) if isinstance(value, str) else None
+    except ValueError:
+        received = None
+    if received is None or received > now:
+        message = "when the application was received: an ISO date-time, not in the future"
+        raise InvalidInput(
+            f"received_at is invalid: {message}", [FieldError("/variables/received_at", message)]
+        )
+
+
 def _check_no_active_duplicate(uow, key: str, business_key: str | None) -> None:
     if business_key is None:
         return
@@ -172,6 +189,7 @@ def create_instance(
     uow.session.add(row)
     workflow = runtime.new_workflow(config, uow, row, definition, called)
     start = workflow.get_next_task(state=TaskState.READY)
+    variables = {"received_at": now.astimezone(BUREAU_TZ).isoformat(), **variables}
     start.data.update(variables)
     _fire_timer_start_events(workflow)
     _start_statutory_clock(row, definition.properties, variables, now)
@@ -192,13 +210,16 @@ def _fire_timer_start_events(workflow) -> None:
 
 
 def _start_statutory_clock(row, properties: dict, variables: dict, now) -> None:
-    """The case's overall limit (``statutoryLimit``) runs from receipt, or the named variable."""
-    row.statutory_limit = properties.get("statutoryLimit")
-    if row.statutory_limit:
+    """The case's overall limit (``statutoryLimit``).
+
+    With ``statutoryClockStart`` it starts when that element completes (``projection``);
+    without it, now or at the moment in the variable ``statutoryStart`` names.
+    """
+    row.statutory_limit, row.clock_pauses = properties.get("statutoryLimit"), []
+    if row.statutory_limit and not properties.get("statutoryClockStart"):
         row.statutory_started_at = deadlines.clock_start(
             variables.get(properties.get("statutoryStart", "")), now
         )
-        row.clock_pauses = []
 
 
 def readable_keys(uow, actor) -> set[str] | None:

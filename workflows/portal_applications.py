@@ -57,6 +57,7 @@ def submit_application(config, actor, record: dict, idempotency_key: str | None 
         password = _new_password()
         case = _new_case(config, uow, client, record, now, password, idempotency_key, request_hash)
         variables["case_no"] = case.case_no
+        variables["received_at"] = case.received_at.astimezone(BUREAU_TZ).isoformat()
         create_instance(config, uow, actor, definition, case.case_no, variables)
         uow.commit()
         return Submission(case_view(uow, case, now), password, True)

@@ -5,8 +5,8 @@ when the change it reports was committed. Each row gets the case's next sequence
 at once (the case row is locked, so a case's numbers have no gaps); just before the commit
 the rows are numbered per client (the polling cursor, in commit order) and the case's
 delivery job is queued. Results that the engine only settles at the end of a step (the
-certificate's validity, the outcome of a completed case) are read then, from the saved
-instance.
+certificate's validity, the outcome of a completed case, the statutory due date of an
+acceptance) are read then, from the saved instance.
 """
 
 from __future__ import annotations
@@ -134,8 +134,7 @@ def _acceptance(session, case, at, data: dict) -> list[tuple[str, dict]]:
         return []
     case.accepted_at = at
     instance = session.get(ProcessInstance, case.instance_id)
-    due = instance.statutory_due_at.isoformat() if instance.statutory_due_at else None
-    promised = {"promised_limit": instance.statutory_limit, "statutory_due_at": due}
+    promised = {"promised_limit": instance.statutory_limit, "statutory_due_at": None}
     return [("accepted", {"accepted_at": at.isoformat(), **promised})]
 
 
@@ -159,7 +158,7 @@ def _before_commit(session) -> None:
     if not pending:
         return
     for case_id in sorted(pending["cases"]):
-        _conclude(session, session.get(PortalCase, case_id), pending["at"])
+        _conclude(session, session.get(PortalCase, case_id), pending["at"], pending["events"])
     _number_per_client(session, pending["events"])
     for case_no in sorted({e.case_no for e in pending["events"] if e.state == "pending"}):
         ensure_delivery_job(session, case_no, pending["at"])
@@ -171,11 +170,16 @@ def _after_rollback(session) -> None:
     session.info.pop(_PENDING, None)
 
 
-def _conclude(session, case: PortalCase, at) -> None:
-    """Report the certificate and the completion once the saved instance shows them."""
+def _conclude(session, case: PortalCase, at, events: list[OutboxEvent]) -> None:
+    """Report the certificate and the completion once the saved instance shows them, and
+    the statutory due date of an acceptance (the clock starts as the acceptance is saved)."""
     instance = session.get(ProcessInstance, case.instance_id) if case.instance_id else None
     if instance is None:
         return
+    due = instance.statutory_due_at.isoformat() if instance.statutory_due_at else None
+    for row in events:
+        if row.case_no == case.case_no and row.event_type == "accepted":
+            row.payload = {**row.payload, "statutory_due_at": due}
     variables = instance.variables or {}
     certificate, valid_until = variables.get("certificate_no"), variables.get("certificate_valid_until")
     if certificate and valid_until and variables.get("outcome") == "granted" and not case.certificate_no:

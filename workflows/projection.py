@@ -50,15 +50,35 @@ def sync_tasks(config, uow, row, ready, actor, now, calendar) -> bool:
         if task_row is not None:
             task_row.state, task_row.assignee = state, _resolved(spiff_task).get("assignee")
             task_row.completed_at = task_row.completed_by = None
+            _apply_deadline(config, task_row, spiff_task, now, calendar)
         else:
             task_row = _new_task_row(row, task_id, spiff_task, state, now)
             session.add(task_row)
+            _apply_deadline(config, task_row, spiff_task, now, calendar)
             audit.record(
                 uow, actor, "task_created", now, row, task_id, element_id=spiff_task.task_spec.bpmn_id
             )
-        _apply_deadline(config, task_row, spiff_task, now, calendar)
         still_open.append(task_row)
     return any(t.calendar_incomplete for t in still_open)
+
+
+def resolve_open_tasks(workflow, now) -> None:
+    """Note when open activities with a ``deadline`` started, then resolve the ready human tasks."""
+    open_tasks = workflow.get_tasks(state=TaskState.READY | TaskState.STARTED)
+    for task in open_tasks:
+        if (
+            task.state == TaskState.STARTED
+            and _deadline_of(task)
+            and not task._get_internal_data("started_at")
+        ):
+            task._set_internal_data(started_at=now.isoformat())
+    for task in open_tasks:
+        if task.state == TaskState.READY and task.task_spec.manual:
+            resolve_task_expressions(task)
+
+
+def _deadline_of(task) -> str | None:
+    return meta(task.task_spec).get("properties", {}).get("deadline")
 
 
 def resolve_task_expressions(spiff_task) -> None:
@@ -76,11 +96,30 @@ def resolve_task_expressions(spiff_task) -> None:
             "groups": _groups(spiff_task, task_meta.get("candidate_groups", [])),
             "assignee": _text(spiff_task, task_meta.get("assignee")),
             "clock_start": _text(spiff_task, properties.get("deadlineStart")),
+            "enclosing_deadline": None if properties.get("deadline") else _enclosing_deadline(spiff_task),
         }
     except Exception as exc:
         raise WorkflowTaskException(f"cannot resolve who does '{spiff_task.task_spec.bpmn_id}': {exc}",
                                     task=spiff_task, exception=exc) from exc  # fmt: skip
     spiff_task._set_internal_data(resolved=resolved)
+
+
+def _enclosing_deadline(spiff_task) -> dict | None:
+    """The deadline of the nearest enclosing activity (subprocess, call activity, multi-instance)
+    that has one, for a task without its own: a reviewer's confirmation inside the 3WD
+    confirmation step is due when the step is."""
+    workflow = spiff_task.workflow
+    while getattr(workflow, "parent_task_id", None):
+        activity = workflow.parent_workflow.get_task_from_id(workflow.parent_task_id)
+        spec = _deadline_of(activity)
+        if spec:
+            whole = activity.parent
+            if whole is not None and whole.task_spec.bpmn_id == activity.task_spec.bpmn_id:
+                activity = whole  # one instance of a multi-instance: the limit is the whole activity's
+            start = _text(activity, meta(activity.task_spec)["properties"].get("deadlineStart"))
+            return {"spec": spec, "start": start or activity._get_internal_data("started_at")}
+        workflow = activity.workflow
+    return None
 
 
 def _evaluate(spiff_task, expression: str):
@@ -132,12 +171,12 @@ def _new_task_row(row, task_id, spiff_task, state, now) -> Task:
 
 
 def _apply_deadline(config, task_row: Task, spiff_task, now, calendar) -> None:
-    properties = meta(spiff_task.task_spec).get("properties", {})
-    spec = properties.get("deadline")
-    if not spec:
-        return
-    start = deadlines.clock_start(_resolved(spiff_task).get("clock_start"), now)
-    set_deadline(config, task_row, spec, start, calendar)
+    resolved = _resolved(spiff_task)
+    spec, start = _deadline_of(spiff_task), resolved.get("clock_start")
+    if not spec and resolved.get("enclosing_deadline"):
+        spec, start = resolved["enclosing_deadline"]["spec"], resolved["enclosing_deadline"]["start"]
+    if spec:
+        set_deadline(config, task_row, spec, deadlines.clock_start(start, now), calendar)
 
 
 def set_deadline(config, task_row: Task, spec: str, start, calendar) -> None:
@@ -229,14 +268,24 @@ def delete_jobs(uow, row) -> None:
     uow.session.execute(delete(Job).where(Job.instance_id == row.id, Job.kind == "timer"))
 
 
+def start_statutory_clock(uow, actor, row, workflow, element_id: str | None, now) -> None:
+    """Start the case's clock once the element named ``statutoryClockStart`` has completed
+    (for a licence: acceptance, 受理); until then the case has no statutory due date."""
+    if not (row.statutory_limit and element_id) or row.statutory_started_at is not None:
+        return
+    if any(t.task_spec.bpmn_id == element_id for t in workflow.get_tasks(state=TaskState.COMPLETED)):
+        row.statutory_started_at, row.clock_pauses = now, []
+        audit.record(uow, actor, "clock_started", now, row, element_id=element_id)
+
+
 def sync_statutory_clock(uow, actor, row, ready, now, calendar) -> bool:
     """Open a pause while a task marked ``pausesStatutoryClock`` is open, close it after.
 
     The clock stopping and starting again is audited (one pausing task handing over to the
-    next is no resumption). Returns whether the statutory due date was
-    computed on complete calendar data.
+    next is no resumption); before the clock starts nothing pauses. Returns whether the
+    statutory due date was computed on complete calendar data.
     """
-    if not row.statutory_limit:
+    if not row.statutory_limit or row.statutory_started_at is None:
         return True
     pausing = {str(t.id): t.task_spec.bpmn_id for t in ready if _pauses(t.task_spec)}
     pauses = [dict(p) for p in row.clock_pauses or []]

@@ -40,7 +40,9 @@ def script_engine(config, uow, row: ProcessInstance | None = None) -> SandboxScr
     engine.case = case
     engine.clock = config.clock
     engine.calendar = current_calendar(uow.session)
-    engine.functions = ScriptFunctions(engine, engine.calendar, config.oversight_thresholds)
+    engine.functions = ScriptFunctions(
+        engine, engine.calendar, config.oversight_thresholds, config.certificate_validity_end
+    )
     engine.environment.functions.update(engine.functions.as_dict())
     return engine
 
@@ -136,8 +138,7 @@ def run(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor, step=N
         if completed is not None:
             guard(completed)
         workflow.do_engine_steps(did_complete_task=guard)
-        for task in workflow.get_tasks(state=TaskState.READY, manual=True):
-            projection.resolve_task_expressions(task)
+        projection.resolve_open_tasks(workflow, config.clock.now())
     except SpiffWorkflowException as exc:
         cause = getattr(exc, "exception", None) or exc.__cause__
         if isinstance(cause, SQLAlchemyError | Conflict):
@@ -189,6 +190,8 @@ def save(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor) -> No
     tasks_incomplete = projection.sync_tasks(config, uow, row, ready, actor, now, calendar)
     projection.sync_subscriptions(uow, row, workflow)
     projection.sync_timer_jobs(uow, row, workflow, now)
+    clock_start = uow.session.get(ProcessDefinition, row.definition_id).properties.get("statutoryClockStart")
+    projection.start_statutory_clock(uow, actor, row, workflow, clock_start, now)
     statutory_complete = projection.sync_statutory_clock(uow, actor, row, frontier, now, calendar)
     timers_incomplete = any(
         t._get_internal_data("calendar_incomplete") for t in workflow.event_manager.tasks.values()

@@ -2,8 +2,9 @@
 
 A schedule file is JSON, one year or a list of years:
 ``{"year": 2027, "source": "国办发明电〔2026〕…号", "holidays": {"春节": ["2027-02-06", ...]},
-"workdays": ["2027-02-14", ...]}``. Loading it recomputes every due date, statutory clock
-and timer that was computed without data for a year it reached.
+"workdays": ["2027-02-14", ...]}``; every date belongs to the schedule's year. Loading it
+(also replacing a year loaded before, or overriding a year the library knows) recomputes
+every open due date, statutory clock and timer it moves (``recomputation``).
 """
 
 from __future__ import annotations
@@ -12,21 +13,35 @@ from datetime import date
 
 from sqlalchemy import select
 
-from . import audit, projection, runtime, timers
+from . import audit
 from .calendar import VERSION_SEQUENCE, current_calendar, end_of_day
 from .database import UnitOfWork
 from .errors import FieldError, InvalidInput, NotPermitted
 from .models import OPEN_TASK_STATES, CalendarYear, ProcessInstance, Task
+from .recomputation import changed_days, recompute_affected
 from .services import next_sequence_value
 
 
-def load_schedules(config, actor, documents: list[dict], origin: str = "api") -> dict:
+def load_year(config, actor, year: int, document: dict) -> dict:
+    """Store one year's schedule, sent as the file holds it (its ``year`` is the ``year`` given)."""
+    _check_permitted(actor)
+    return _load(config, actor, [_validated(document, "", expected_year=year)], "api")
+
+
+def load_schedules(config, actor, documents: list[dict], origin: str = "cli") -> dict:
     """Store the given years (replacing earlier data for them) and recompute what they affect."""
+    _check_permitted(actor)
+    return _load(config, actor, [_validated(doc, f"/{i}") for i, doc in enumerate(documents)], origin)
+
+
+def _check_permitted(actor) -> None:
     if not actor.is_admin and actor.kind != "system":
         raise NotPermitted("only administrators load holiday schedules")
-    schedules = [_validated(doc, f"/{i}") for i, doc in enumerate(documents)]
+
+
+def _load(config, actor, schedules: list[dict], origin: str) -> dict:
     with UnitOfWork() as uow:
-        now = config.clock.now()
+        now, before = config.clock.now(), current_calendar(uow.session)
         for schedule in schedules:
             row = uow.session.get(CalendarYear, schedule["year"]) or CalendarYear(year=schedule["year"])
             row.holidays, row.workdays, row.source = (
@@ -36,21 +51,31 @@ def load_schedules(config, actor, documents: list[dict], origin: str = "api") ->
             )
             row.loaded_at, row.loaded_by = now, actor.name
             uow.session.add(row)
-            audit.record(uow, actor, "calendar_loaded", now, year=schedule["year"], source=schedule["source"],
-                         origin=origin)  # fmt: skip
         next_sequence_value(uow.session, VERSION_SEQUENCE)
         uow.flush()
-        recomputed = recompute_incomplete(config, uow, actor)
+        after, changed = current_calendar(uow.session), []
+        for schedule in schedules:
+            days = changed_days(before, after, schedule["year"])
+            changed += days
+            loaded = {"year": schedule["year"], "source": schedule["source"], "origin": origin}
+            audit.record(
+                uow, actor, "calendar_loaded", now, **loaded, changed_days=[d.isoformat() for d in days]
+            )
+        recomputed = recompute_affected(config, uow, actor, changed)
         uow.commit()
     return {"years": [s["year"] for s in schedules], **recomputed}
 
 
-def _validated(doc, pointer: str) -> dict:
-    errors = []
+def _validated(doc, pointer: str, expected_year: int | None = None) -> dict:
     if not isinstance(doc, dict):
         raise InvalidInput("a schedule must be a JSON object", errors=[FieldError(pointer, "not an object")])
-    year = doc.get("year")
-    if not isinstance(year, int) or not 2000 <= year <= 2100:
+    errors, year = [], doc.get("year")
+    if expected_year is not None and year != expected_year:
+        errors.append(
+            FieldError(f"{pointer}/year", f"the schedule's year must be {expected_year}, as in the address")
+        )
+        year = expected_year
+    elif not isinstance(year, int) or not 2000 <= year <= 2100:
         errors.append(FieldError(f"{pointer}/year", "a year between 2000 and 2100"))
         year = None
     holidays = doc.get("holidays")
@@ -62,15 +87,18 @@ def _validated(doc, pointer: str) -> dict:
         errors.append(FieldError(f"{pointer}/workdays", "a list of dates"))
         workdays = []
     for name, days in holidays.items():
-        errors += _check_days(days, year, f"{pointer}/holidays/{name}", weekend=None)
-    errors += _check_days(workdays, year, f"{pointer}/workdays", weekend=True)
+        errors += _check_days(days, year, f"{pointer}/holidays/{name}")
+    errors += _check_days(
+        workdays, year, f"{pointer}/workdays", off={d for v in holidays.values() for d in v}
+    )
     if errors:
         raise InvalidInput(f"the schedule is invalid: {', '.join(e.pointer for e in errors)}", errors=errors)
     source = str(doc.get("source") or "").strip() or "bureau override"
     return {"year": year, "holidays": holidays, "workdays": workdays, "source": source}
 
 
-def _check_days(days, year, pointer: str, weekend) -> list[FieldError]:
+def _check_days(days, year, pointer: str, off: set | None = None) -> list[FieldError]:
+    """Dates of ``year``; make-up working days (``off`` given) fall on weekends and are no holidays."""
     errors = []
     for i, value in enumerate(days):
         try:
@@ -78,35 +106,19 @@ def _check_days(days, year, pointer: str, weekend) -> list[FieldError]:
         except (TypeError, ValueError):
             errors.append(FieldError(f"{pointer}/{i}", f"'{value}' is not a date (YYYY-MM-DD)"))
             continue
-        if year is not None and abs(day.year - year) > 1:
-            errors.append(FieldError(f"{pointer}/{i}", f"{value} is not near {year}"))
-        if weekend and day.weekday() < 5:
+        if year is not None and day.year != year:
+            errors.append(
+                FieldError(f"{pointer}/{i}", f"{value} is not in {year}, the year of this schedule")
+            )
+        elif off is not None and day.weekday() < 5:
             errors.append(
                 FieldError(f"{pointer}/{i}", f"{value} is a weekday; make-up days (调休) fall on weekends")
             )
+        elif off is not None and value in off:
+            errors.append(
+                FieldError(f"{pointer}/{i}", f"{value} is listed as a holiday and as a working day")
+            )
     return errors
-
-
-def recompute_incomplete(config, uow, actor) -> dict:
-    """Recompute flagged due dates with the calendar as it now stands (same transaction)."""
-    calendar = current_calendar(uow.session)
-    tasks = uow.session.scalars(
-        select(Task).where(Task.state.in_(OPEN_TASK_STATES), Task.calendar_incomplete.is_(True))
-    ).all()
-    for task in tasks:
-        projection.set_deadline(config, task, task.deadline, task.clock_started_at, calendar)
-    uow.flush()
-    instance_ids = uow.session.scalars(
-        select(ProcessInstance.id).where(ProcessInstance.calendar_incomplete.is_(True))
-    ).all()
-    for instance_id in instance_ids:
-        row = runtime.lock_instance(uow, instance_id)
-        workflow = runtime.open_workflow(config, uow, row)
-        for task in workflow.event_manager.tasks.values():
-            if task._get_internal_data("calendar_incomplete"):
-                timers.recompute(task)
-        runtime.save(config, uow, row, workflow, actor)
-    return {"tasks_recomputed": len(tasks), "instances_recomputed": len(instance_ids)}
 
 
 def list_years() -> list[CalendarYear]:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from . import deadlines
-from .calendar import WorkingCalendar, end_of_day
+from .calendar import WorkingCalendar, end_of_day, local_day
 from .clock import BUREAU_TZ, parse_moment
+from .periods import parse_period, valid_until
 
 
 def add_years(day: date, years: int) -> date:
@@ -24,8 +25,9 @@ def add_years(day: date, years: int) -> date:
 class ScriptFunctions:
     """The engine's functions for one unit of work; ``incomplete`` counts inexact results."""
 
-    def __init__(self, engine, calendar: WorkingCalendar, thresholds=(0.5, 0.8)):
+    def __init__(self, engine, calendar: WorkingCalendar, thresholds=(0.5, 0.8), validity_end="day_before"):
         self.engine, self.calendar, self.thresholds = engine, calendar, thresholds
+        self.validity_end = validity_end
         self.incomplete = 0
 
     def _now(self) -> datetime:
@@ -72,11 +74,20 @@ class ScriptFunctions:
         """When a limit reaches the reminder level (提醒)."""
         return self._deadline(spec, start).remind_at
 
+    def valid_until(self, issued_on, spec: str = "P6Y") -> date:
+        """Last day of validity of a document issued on ``issued_on`` for the period ``spec``
+        (``P6Y``), read as the bureau's setting says (``periods.valid_until``)."""
+        period = parse_period(spec)
+        if period is None:
+            raise ValueError(f"'{spec}' is not a period of years, months, weeks or days (e.g. P6Y)")
+        return valid_until(local_day(self._start(issued_on)), period, self.validity_end)
+
     def as_dict(self) -> dict:
         return {
             "now": self._now,
             "today": lambda: self._now().date(),
             "add_years": add_years,
+            "valid_until": self.valid_until,
             "add_working_days": self.add_working_days,
             "is_working_day": self.is_working_day,
             "working_days_between": self.working_days_between,

@@ -151,18 +151,20 @@ class ClockedCycle(_Clocked, CycleTimerEventDefinition):
         return ready
 
 
-def recompute(my_task) -> None:
-    """Evaluate a waiting timer again as of the moment it started (after a calendar load)."""
+def recompute(my_task) -> bool:
+    """Evaluate a waiting timer again as of the moment it started (after a calendar load);
+    returns whether it was a timer this module evaluated."""
     definition = my_task.task_spec.event_definition
     started = my_task._get_internal_data("timer_started_at")
     if not isinstance(definition, _Clocked) or started is None:
-        return
+        return False
     engine = my_task.workflow.script_engine
     real_clock, engine.clock = engine.clock, _FrozenClock(datetime.fromisoformat(started))
     try:
         remember_value(definition, my_task, engine.clock.now())
     finally:
         engine.clock = real_clock
+    return True
 
 
 class _FrozenClock:

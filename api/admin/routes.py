@@ -4,6 +4,7 @@ from .. import runtime
 from ..smorest import Blueprint
 from .schemas import (
     CalendarLoadResultSchema,
+    CalendarYearLoadSchema,
     CalendarYearSchema,
     FlaggedSchema,
     IncidentSchema,
@@ -22,12 +23,12 @@ def calendar_years():
 
 
 @blp.route("/admin/calendar/years/<int:year>", methods=["PUT"])
-@blp.arguments(CalendarYearSchema)
+@blp.arguments(CalendarYearLoadSchema)
 @blp.response(200, CalendarLoadResultSchema)
 @blp.problems(403, 422)
 def put_calendar_year(body, year):
-    """Load a year's schedule (admin); dates computed without it are recomputed."""
-    return schedules.load_schedules(runtime.config(), runtime.actor(), [{**body, "year": year}])
+    """Load or replace a year's schedule (admin); the open dates it moves are recomputed."""
+    return schedules.load_year(runtime.config(), runtime.actor(), year, body)
 
 
 @blp.route("/admin/calendar/incomplete")

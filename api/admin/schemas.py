@@ -4,26 +4,36 @@ from ..smorest import Schema
 from ..tasks.schemas import TaskSchema
 
 
-class CalendarYearSchema(Schema):
-    year = ma.fields.Integer(dump_only=True)
+class CalendarYearLoadSchema(Schema):
+    """A schedule file of one year, as ``flask calendar load`` reads it."""
+
+    year = ma.fields.Integer(metadata={"description": "the year in the address"})
     source = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
     holidays = ma.fields.Dict(
         keys=ma.fields.String(),
         values=ma.fields.List(ma.fields.String()),
         required=True,
-        metadata={"description": "holiday name -> its days off (YYYY-MM-DD)"},
+        metadata={"description": "holiday name -> its days off (YYYY-MM-DD), all in the year"},
     )
     workdays = ma.fields.List(
         ma.fields.String(), load_default=list, metadata={"description": "weekend make-up working days (调休)"}
     )
+
+
+class CalendarYearSchema(CalendarYearLoadSchema):
     loaded_at = ma.fields.DateTime(dump_only=True)
     loaded_by = ma.fields.String(dump_only=True)
 
 
 class CalendarLoadResultSchema(Schema):
     years = ma.fields.List(ma.fields.Integer())
-    tasks_recomputed = ma.fields.Integer()
-    instances_recomputed = ma.fields.Integer()
+    tasks_recomputed = ma.fields.Integer(
+        metadata={"description": "open tasks whose due dates were recomputed"}
+    )
+    instances_recomputed = ma.fields.Integer(
+        metadata={"description": "cases whose statutory clock or timers were recomputed"}
+    )
+    timers_recomputed = ma.fields.Integer(metadata={"description": "waiting timers evaluated again"})
 
 
 class FlaggedInstanceSchema(Schema):

@@ -11,7 +11,7 @@ from workflows.clock import BUREAU_TZ
 from workflows.database import db
 from workflows.models import Job
 
-from ..factories import DATA, CaseDriver, run_worker
+from ..factories import DATA, CaseDriver, bpmn_document, multipart, run_worker
 
 
 def at(*args):
@@ -74,30 +74,27 @@ def test_worklist_sorts_by_due_date_then_age(client, auth, case, clock):
     assert [t["instance_id"] for t in only_first] == [first]
 
 
-def test_statutory_clock_pauses_while_the_applicant_supplements(case, clock):
+def test_statutory_clock_stands_still_from_acceptance_while_the_review_runs(case, clock):
+    case.reviewer_pool()
     clock.set(at(2026, 2, 2, 9))
-    started = case.start()
-    iid = started["id"]
-    assert started["statutory_limit"] == "20WD"
-    unpaused_due = started["statutory_due_at"]
-    clock.set(at(2026, 2, 5, 10))
-    case.complete(
-        iid, "accept_application", "clerk", {"decision": "supplement", "missing_items": ["检验能力证明"]}
-    )
-    paused = case.instance(iid)
-    assert paused["clock_paused"] is True
-    assert paused["clock_pauses"][0]["element_id"] == "submit_supplements"
+    iid = case.start()["id"]
+    case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
+    accepted = case.instance(iid)
+    assert accepted["statutory_limit"] == "20WD"
+    assert accepted["clock_paused"] is True
+    clock.set(at(2026, 2, 3, 10))
+    case.team_review(iid)
     clock.set(at(2026, 2, 26, 15))
-    case.complete(iid, "submit_supplements", "applicant", {"materials": [{"name": "检验能力证明"}]})
+    case.complete(iid, "technical_review", "review_center", {"conclusion": "conforms"})
     resumed = case.instance(iid)
     assert resumed["clock_paused"] is False
-    [pause] = resumed["clock_pauses"]
-    assert pause["element_id"] == "submit_supplements"
-    assert datetime.fromisoformat(pause["from"]) == at(2026, 2, 5, 10)
-    assert datetime.fromisoformat(pause["to"]) == at(2026, 2, 26, 15)
-    # paused 10 working days across the Spring Festival: 20WD become 30WD from receipt
-    assert datetime.fromisoformat(unpaused_due) == at(2026, 3, 6, 23, 59, 59, 999999)
-    assert datetime.fromisoformat(resumed["statutory_due_at"]) == at(2026, 3, 20, 23, 59, 59, 999999)
+    assert [p["element_id"] for p in resumed["clock_pauses"]] == ["assign_review_team", "technical_review"]
+    assert datetime.fromisoformat(resumed["clock_pauses"][0]["from"]) == at(2026, 2, 2, 9)
+    assert datetime.fromisoformat(resumed["clock_pauses"][-1]["to"]) == at(2026, 2, 26, 15)
+    # paused 13 working days across the Spring Festival (3-6, 9-13, 14 make-up, 24-26 February):
+    # 20WD from acceptance (6 March) become 33WD
+    assert datetime.fromisoformat(accepted["statutory_due_at"]) == at(2026, 3, 6, 23, 59, 59, 999999)
+    assert datetime.fromisoformat(resumed["statutory_due_at"]) == at(2026, 3, 25, 23, 59, 59, 999999)
 
 
 def test_technical_review_time_is_not_counted(case, clock):
@@ -125,6 +122,67 @@ def test_technical_review_limit_counts_from_acceptance(case, clock):
     assert datetime.fromisoformat(task["due_at"]) == at(2026, 4, 14, 23, 59, 59, 999999)
 
 
+def test_a_reviewer_sees_the_3wd_confirmation_limit_on_the_task(case, app):
+    case.reviewer_pool()
+    iid = case.start()["id"]
+    case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
+    task = case.mine(iid, "confirm_seat", "reviewer", "expert1")
+    assert task["deadline"] == "3WD"
+    assert datetime.fromisoformat(task["due_at"]) == at(2026, 3, 5, 23, 59, 59, 999999)
+    assert task["level"] == "normal" and datetime.fromisoformat(task["warn_at"]) == at(2026, 3, 5, 9, 36)
+    with app.app_context():
+        timer = db.session.scalar(
+            select(Job).where(Job.payload["element_id"].as_string() == "confirmation_deadline")
+        )
+    assert timer.due_at == datetime.fromisoformat(task["due_at"])
+
+
+STEP_WITH_A_LIMIT = bpmn_document(
+    """
+  <bpmn:process id="step_limit" isExecutable="true" camunda:candidateStarterGroups="clerk">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="step" />
+    <bpmn:subProcess id="step">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="deadline" value="2WD" />
+      </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:startEvent id="step_start" />
+      <bpmn:sequenceFlow id="s1" sourceRef="step_start" targetRef="draft" />
+      <bpmn:userTask id="draft" camunda:candidateGroups="clerk" />
+      <bpmn:sequenceFlow id="s2" sourceRef="draft" targetRef="sign" />
+      <bpmn:userTask id="sign" camunda:candidateGroups="clerk" />
+      <bpmn:sequenceFlow id="s3" sourceRef="sign" targetRef="check" />
+      <bpmn:userTask id="check" camunda:candidateGroups="clerk">
+        <bpmn:extensionElements><spiffworkflow:properties>
+          <spiffworkflow:property name="deadline" value="3WD" />
+        </spiffworkflow:properties></bpmn:extensionElements>
+      </bpmn:userTask>
+      <bpmn:sequenceFlow id="s4" sourceRef="check" targetRef="step_end" />
+      <bpmn:endEvent id="step_end" />
+    </bpmn:subProcess>
+    <bpmn:sequenceFlow id="f2" sourceRef="step" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>"""
+)
+
+
+def test_tasks_inside_a_step_with_a_limit_are_due_when_the_step_is(client, auth, case, clock):
+    deployed = client.post("/api/v1/deployments", data=multipart([("step_limit.bpmn", STEP_WITH_A_LIMIT)]),
+                           headers=auth.headers("designer"))  # fmt: skip
+    assert deployed.status_code == 201, deployed.json
+    iid = case.start("step_limit", variables={})["id"]
+    step_due = at(2026, 3, 4, 23, 59, 59, 999999)  # 2WD after Monday 2 March
+    assert datetime.fromisoformat(case.task(iid, "draft", "clerk")["due_at"]) == step_due
+    clock.set(at(2026, 3, 3, 15))
+    case.complete(iid, "draft", "clerk", {})
+    signing = case.task(iid, "sign", "clerk")
+    assert (signing["deadline"], datetime.fromisoformat(signing["due_at"])) == ("2WD", step_due)
+    case.complete(iid, "sign", "clerk", {})
+    checking = case.task(iid, "check", "clerk")  # a limit of its own wins
+    assert datetime.fromisoformat(checking["due_at"]) == at(2026, 3, 6, 23, 59, 59, 999999)
+    assert datetime.fromisoformat(checking["clock_started_at"]) == at(2026, 3, 3, 15)
+
+
 def test_deadline_into_a_year_without_data_is_flagged_then_recomputed_on_load(client, auth, case, clock, app):
     clock.set(at(2026, 12, 28, 9))
     started = case.start()
@@ -136,8 +194,7 @@ def test_deadline_into_a_year_without_data_is_flagged_then_recomputed_on_load(cl
     assert [t["id"] for t in flagged["tasks"]] == [task["id"]]
     assert [i["id"] for i in flagged["instances"]] == [started["id"]]
     schedule = json.loads((DATA / "calendar" / "2027.json").read_text())
-    body = {k: v for k, v in schedule.items() if k != "year"}
-    loaded = client.put("/api/v1/admin/calendar/years/2027", json=body, headers=auth.headers("admin"))
+    loaded = client.put("/api/v1/admin/calendar/years/2027", json=schedule, headers=auth.headers("admin"))
     assert loaded.status_code == 200, loaded.json
     assert loaded.json["tasks_recomputed"] == 1
     recomputed = case.instance(started["id"])
@@ -153,14 +210,14 @@ def test_deadline_into_a_year_without_data_is_flagged_then_recomputed_on_load(cl
 
 
 def test_loading_a_schedule_needs_admin_and_valid_dates(client, auth):
-    body = {"source": "x", "holidays": {"春节": ["2027-02-31"]}, "workdays": ["2027-02-17"]}
+    body = {"year": 2027, "source": "x", "holidays": {"春节": ["2027-02-31"]}, "workdays": ["2027-02-17"]}
     assert (
         client.put("/api/v1/admin/calendar/years/2027", json=body, headers=auth.headers("clerk")).status_code
         == 403
     )
     response = client.put("/api/v1/admin/calendar/years/2027", json=body, headers=auth.headers("admin"))
     assert response.status_code == 422
-    assert sorted(e["pointer"] for e in response.json["errors"]) == ["/0/holidays/春节/0", "/0/workdays/0"]
+    assert sorted(e["pointer"] for e in response.json["errors"]) == ["/holidays/春节/0", "/workdays/0"]
 
 
 def test_calendar_load_command_is_audited(app, client, auth):

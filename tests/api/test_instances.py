@@ -114,6 +114,7 @@ def test_history_lists_the_audit_events_oldest_first(client, auth, case):
         "task_created",
         "task_completed",
         "task_created",
+        "clock_started",
         "clock_paused",
     ]
     completed = events[2]

@@ -1,5 +1,7 @@
 """A qualification approval from a portal submission to the certificate, every event delivered."""
 
+from datetime import datetime
+
 import pytest
 
 from ..factories import CaseDriver, run_worker
@@ -17,6 +19,10 @@ def case(client, auth):
 def instance_id(client, auth, case_no: str) -> str:
     found = client.get(f"/api/v1/process-instances?business_key={case_no}", headers=auth.headers("admin"))
     return found.json[0]["id"]
+
+
+def moment(value: str | None):
+    return datetime.fromisoformat(value) if value else None
 
 
 def walk_to_certificate(portal, case, app, iid: str, case_no: str) -> None:
@@ -47,8 +53,8 @@ def test_full_approval_delivers_every_event_once_and_in_order(portal, receiver, 
     assert len({e["event_id"] for e in events}) == len(events)
     types = [e["type"] for e in events]
     assert types == [
-        "received", "step_changed", "supplements_requested", "step_changed", "deadline_paused",
-        "step_changed", "deadline_resumed", "accepted",
+        "received", "step_changed", "supplements_requested", "step_changed",  # no clock before acceptance
+        "step_changed", "accepted",
         "step_changed", "step_changed", "deadline_paused",  # the team is asked; review time is not counted
         "step_changed", "step_changed", "step_changed", "step_changed", "step_changed",
         "deadline_resumed", "decided", "step_changed", "certificate_issued", "completed",
@@ -59,8 +65,21 @@ def test_full_approval_delivers_every_event_once_and_in_order(portal, receiver, 
     assert by_type["decided"]["decision"] == "grant"
     assert by_type["decided"]["decision_no"] == "津市监资认〔2026〕1号"
     certificate = by_type["certificate_issued"]
-    assert certificate["certificate_no"].startswith("202612") and certificate["valid_until"] == "2032-03-02"
+    assert certificate["certificate_no"].startswith("202612") and certificate["valid_until"] == "2032-03-01"
     assert by_type["completed"] == {"outcome": "granted"}
+
+
+def test_every_step_changed_event_carries_the_due_date_of_its_step(portal, receiver, client, auth, case, app):
+    case_no = portal.submit()["case_no"]
+    walk_to_certificate(portal, case, app, instance_id(client, auth, case_no), case_no)
+    history = portal.get(f"/api/v1/portal/applications/{case_no}").json["history"]
+    steps = [e["payload"] for e in receiver.accepted if e["type"] == "step_changed"]
+    assert [s["element_id"] for s in steps] == [s["element_id"] for s in history]
+    for event, step in zip(steps, history, strict=True):
+        assert moment(event["due_at"]) == moment(step["due_at"]), step["element_id"]
+    timed = {s["element_id"] for s in steps if s["due_at"]}
+    assert timed == {"accept_application", "confirm_seat", "document_review", "technical_review", "decide",
+                     "issue_certificate"}  # fmt: skip
 
 
 def test_case_look_up_shows_steps_history_and_result(portal, client, auth, case, app):
@@ -86,7 +105,7 @@ def test_case_look_up_shows_steps_history_and_result(portal, client, auth, case,
         "grant",
         "津市监资认〔2026〕1号",
     )
-    assert result["certificate_no"].startswith("202612") and result["certificate_valid_until"] == "2032-03-02"
+    assert result["certificate_no"].startswith("202612") and result["certificate_valid_until"] == "2032-03-01"
 
 
 def test_status_follows_the_case(portal, client, auth, case):
@@ -99,7 +118,8 @@ def test_status_follows_the_case(portal, client, auth, case):
     assert status() == "received"
     case.complete(iid, "accept_application", "clerk", {"decision": "supplement", "missing_items": ["章程"]})
     assert status() == "supplement_required"
-    assert portal.get(f"/api/v1/portal/applications/{case_no}").json["clock_paused"] is True
+    before_acceptance = portal.get(f"/api/v1/portal/applications/{case_no}").json
+    assert (before_acceptance["clock_paused"], before_acceptance["statutory_due_at"]) == (False, None)
     portal.post(f"/api/v1/portal/applications/{case_no}/supplements", {"materials": [MATERIAL]})
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
     assert status() == "in_review"

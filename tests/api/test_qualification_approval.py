@@ -37,7 +37,7 @@ def test_normal_procedure_grant_issues_certificate(case):
     assert variables["outcome"] == "granted"
     assert re.fullmatch(r"202612\d{6}", variables["certificate_no"])
     assert variables["certificate_status"] == "valid"
-    assert variables["certificate_valid_until"] == "2032-03-02"
+    assert variables["certificate_valid_until"] == "2032-03-01"
 
 
 def test_certificate_numbers_are_unique_and_sequential(case):

@@ -84,9 +84,9 @@ def test_calendar_day_period_ending_on_a_holiday_runs_to_the_next_working_day():
     assert compute(CAL, "3D", at(2026, 3, 2, 10, 0)).due_at.date() == date(2026, 3, 5)
 
 
-def test_iso_durations_are_exact():
+def test_iso_durations_with_a_time_part_are_exact():
     assert compute(CAL, "PT24H", at(2026, 2, 12, 10, 0)).due_at == at(2026, 2, 13, 10, 0)
-    assert compute(CAL, "P3M", at(2026, 2, 12, 10, 0)).due_at == at(2026, 5, 12, 10, 0)
+    assert compute(CAL, "P1DT12H", at(2026, 2, 12, 10, 0)).due_at == at(2026, 2, 13, 22, 0)
 
 
 def test_a_year_without_data_is_flagged_not_silently_computed():
