@@ -37,6 +37,8 @@ DEMO_USERS = {
     "designer1": ["designer"],
     "admin1": ["admin"],
 }
+# The institution the demo applicant account acts for (the walkthrough's applicant).
+DEMO_INSTITUTIONS = {"applicant1": "91110000600037341L"}
 # The demo users who are also in the people pools, so draws find them.
 DEMO_POOL = [
     {
@@ -59,9 +61,10 @@ users = AppGroup("users", help="Manage staff users and their API tokens.")
 @users.command("create")
 @click.argument("name")
 @click.option("--group", "groups", multiple=True, help="Group to add the user to (repeatable).")
-def create_user(name, groups):
+@click.option("--institution", help="An applicant's institution: its unified social credit code.")
+def create_user(name, groups, institution):
     """Create NAME (or add groups to it) and print a new API token."""
-    click.echo(_or_exit(lambda: create_user_token(name, list(groups))))
+    click.echo(_or_exit(lambda: create_user_token(name, list(groups), institution)))
 
 
 @users.command("demo")
@@ -69,7 +72,7 @@ def demo_users():
     """Create one demo user per group (and demo reviewers and inspectors) and print their tokens."""
     click.echo("Demo users (send as 'Authorization: Bearer <token>'):")
     for name, groups in DEMO_USERS.items():
-        token = _or_exit(lambda n=name, g=groups: create_user_token(n, g))
+        token = _or_exit(lambda n=name, g=groups: create_user_token(n, g, DEMO_INSTITUTIONS.get(n)))
         click.echo(f"  {name:<12} {','.join(groups):<28} {token}")
     config = current_app.extensions["engine_config"]
     for person in DEMO_POOL:
