@@ -129,17 +129,38 @@ def test_applicant_task_shows_its_form_fields_and_the_declared_variables_only(cl
     assert staff["data"]["comment"] == "内部意见：材料可疑"
 
 
-def test_applicant_notifications_are_only_about_their_institutions_cases(client, auth, two_cases):
-    codes, _ = two_cases
+@pytest.fixture
+def notified(client, auth):
+    """Institutions A and B each have an applicant_notice case: notified, waiting for a reply."""
     files = multipart([data_file("bpmn/applicant_notice.bpmn")])
     assert client.post("/api/v1/deployments", data=files, headers=auth.headers("designer")).status_code == 201
-    started = {}
+    codes, started = {"a": credit_code(), "b": credit_code()}, {}
     for name, code in codes.items():
-        body = {"variables": {"applicant": {"name": name, "credit_code": code}}}
+        body = {
+            "business_key": f"NOTICE-{code}",
+            "variables": {"applicant": {"name": name, "credit_code": code}},
+        }
         response = client.post(
             "/api/v1/process-definitions/applicant_notice/instances", json=body, headers=auth.headers("clerk")
         )
         assert response.status_code == 201, response.json
         started[name] = response.json["id"]
+    return codes, started
+
+
+def test_applicant_notifications_are_only_about_their_institutions_cases(client, auth, notified):
+    codes, started = notified
     notices = client.get("/api/v1/notifications", headers=auth.applicant(codes["a"])).json
     assert [n["instance_id"] for n in notices] == [started["a"]]
+
+
+def test_an_applicant_delivers_messages_only_to_their_institutions_cases(client, auth, notified):
+    codes, started = notified
+    reply = {"name": "applicant_reply", "variables": {"answer": "已补充"}}
+    other = {**reply, "business_key": f"NOTICE-{codes['b']}"}
+    response = client.post("/api/v1/messages", json=other, headers=auth.applicant(codes["a"]))
+    assert response.status_code == 404, response.json
+    response = client.post("/api/v1/messages", json=reply, headers=auth.applicant(codes["a"]))
+    assert response.status_code == 200 and response.json["delivered_to"] == [started["a"]]
+    waiting = client.get(f"/api/v1/process-instances/{started['b']}", headers=auth.headers("admin")).json
+    assert waiting["active_tasks"] == [] and "answer" not in waiting["variables"]
