@@ -146,9 +146,13 @@ def json_safe(values: dict) -> dict:
 
 
 def list_conflicts(actor, person_id: int) -> list[ConflictOfInterest]:
+    """A person's conflicts of interest: for the people registry's writers, supervisors and
+    the person themself (the account named by their ``username``)."""
     _check_reader(actor)
     with UnitOfWork() as uow:
-        _record(uow, PEOPLE, person_id)
+        person = _record(uow, PEOPLE, person_id)
+        if not (actor.in_any(CONFLICTS.writers | {"supervisor"}) or person.username == actor.name):
+            raise NotPermitted("conflict-of-interest records are for the pool's keepers and the person")
         stmt = select(ConflictOfInterest).where(ConflictOfInterest.person_id == person_id)
         return list(uow.session.scalars(stmt.order_by(ConflictOfInterest.start_date, ConflictOfInterest.id)))
 
