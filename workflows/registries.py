@@ -13,8 +13,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from . import audit
 from .database import UnitOfWork
-from .errors import Conflict, InvalidInput, NotFound, NotPermitted
-from .models import ConflictOfInterest, Institution, Person
+from .errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
+from .models import ConflictOfInterest, Institution, Person, User
 from .registry_rules import CONFLICTS, INSTITUTIONS, PEOPLE, REGISTRIES, Registry, normalized, record_errors
 from .users import SYSTEM
 
@@ -127,6 +127,8 @@ def checked_values(uow, registry: Registry, values: dict, record_id: int | None)
     """The values normalised, or InvalidInput (422) / Conflict (409, unique key taken)."""
     values = normalized(registry, values)
     errors = record_errors(registry, values)
+    if registry is PEOPLE and values.get("username") and not _is_active_user(uow, values["username"]):
+        errors.append(FieldError("/username", f"no active user account '{values['username']}'"))
     if errors:
         raise InvalidInput(f"the {registry.label} is invalid", errors)
     key = registry.unique
@@ -139,6 +141,11 @@ def checked_values(uow, registry: Registry, values: dict, record_id: int | None)
         if taken is not None:
             raise Conflict(f"another {registry.label} already has {key} '{values[key]}'", id=taken)
     return values
+
+
+def _is_active_user(uow, name: str) -> bool:
+    """A pool person receives tasks as the account their ``username`` names."""
+    return uow.session.scalar(select(User.id).where(User.name == name, User.active.is_(True))) is not None
 
 
 def json_safe(values: dict) -> dict:
