@@ -14,6 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select, update
 
 from . import audit, deadlines, runtime
+from .application_restrictions import admit_application
 from .case_access import (
     INTERNAL_GROUPS,
     applicant_code,
@@ -119,6 +120,7 @@ def start_instance(
             validate_form_data(schema, variables, "/variables")
         _check_own_institution(actor, definition, variables)
         _check_no_active_duplicate(uow, key, business_key)
+        admit_application(config, uow, actor, definition, variables, business_key, "/variables")
         row = create_instance(config, uow, actor, definition, business_key, variables)
         if idempotency_key:
             uow.session.add(
