@@ -2,7 +2,7 @@
 
 import pytest
 
-from ..factories import CaseDriver, application, credit_code, data_file, multipart
+from ..factories import CaseDriver, application, credit_code, data_file, multipart, one_task_process
 
 pytestmark = pytest.mark.usefixtures("deployed")
 
@@ -164,3 +164,29 @@ def test_an_applicant_delivers_messages_only_to_their_institutions_cases(client,
     assert response.status_code == 200 and response.json["delivered_to"] == [started["a"]]
     waiting = client.get(f"/api/v1/process-instances/{started['b']}", headers=auth.headers("admin")).json
     assert waiting["active_tasks"] == [] and "answer" not in waiting["variables"]
+
+
+def test_an_applicant_starts_cases_only_for_their_own_institution(client, auth, notified):
+    codes, _ = notified
+    path = "/api/v1/process-definitions/applicant_notice/instances"
+    for code, status in ((codes["b"], 403), (codes["a"], 201)):
+        body = {"variables": {"applicant": {"name": "机构", "credit_code": code}}}
+        response = client.post(path, json=body, headers=auth.applicant(codes["a"]))
+        assert response.status_code == status, response.json
+    listed = client.get(
+        "/api/v1/process-instances?process_key=applicant_notice", headers=auth.applicant(codes["a"])
+    )
+    assert len(listed.json) == 2
+
+
+def test_an_applicant_code_property_that_does_not_compile_is_refused_at_deployment(client, auth):
+    process = one_task_process("coded").replace(
+        b'<bpmn:startEvent id="start" />',
+        b'<bpmn:extensionElements><camunda:properties><camunda:property name="applicantCode" '
+        b'value="applicant[" /></camunda:properties></bpmn:extensionElements><bpmn:startEvent id="start" />',
+    )
+    files = multipart([("coded.bpmn", process)])
+    response = client.post("/api/v1/deployments", data=files, headers=auth.headers("designer"))
+    assert response.status_code == 422, response.json
+    assert (response.json["file"], response.json["element"]) == ("coded.bpmn", "coded")
+    assert "applicantCode" in response.json["detail"]
