@@ -52,7 +52,7 @@ class InstanceView:
     variables: dict
     error: dict | None
     started_at: datetime
-    started_by: str
+    started_by: str | None
     ended_at: datetime | None
     active_tasks: list[Task]
     statutory_limit: str | None
@@ -88,6 +88,7 @@ def instance_view(uow, row: ProcessInstance, now: datetime, actor=None) -> Insta
         return view
     return replace(
         view, variables=visible_data(row.variables, visible_names(properties or {})), error=None,
+        started_by=row.started_by if row.started_by == actor.name else None,
         active_tasks=[applicant_task(t, actor) for t in view.active_tasks if not _internal(t)],
     )  # fmt: skip
 

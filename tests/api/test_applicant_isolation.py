@@ -113,7 +113,7 @@ def test_applicant_sees_neither_the_drawn_reviewers_nor_a_recusal_reason(client,
         assert "leader1" not in text and expert not in text and "王组长" not in text
     assert own["variables"]["applicant"]["credit_code"] == code and own["variables"]["procedure"] == "normal"
     assert "review_draw" not in own["variables"] and "review_team" not in own["variables"]
-    assert {t["assignee"] for t in own["active_tasks"]} == {None}
+    assert {t["assignee"] for t in own["active_tasks"]} == {None} and own["started_by"] is None
     assert [e["action"] for e in history][:2] == ["instance_started", "task_created"]
 
 
