@@ -117,6 +117,7 @@ def restrict(
 def restriction_operations(config, uow, case: dict) -> dict:
     def ban_applicant(data, credit_code, years, reason, process_key=None, **params):
         """Ban (禁止申请) the institution from applying for ``years`` from today."""
+        _check_code("ban_applicant", credit_code)
         if not isinstance(years, int) or isinstance(years, bool) or years < 1:
             raise ValueError("ban_applicant: years must be a whole number, 1 or more")
         actor, until = case.get("actor", SYSTEM), ban_end(bureau_today(config), years)
@@ -125,12 +126,20 @@ def restriction_operations(config, uow, case: dict) -> dict:
 
     def require_normal_procedure(data, credit_code, reason=None, process_key=None, **params):
         """The institution's next application must use the normal procedure (一般程序)."""
+        _check_code("require_normal_procedure", credit_code)
         actor, reason = case.get("actor", SYSTEM), reason or NORMAL_PROCEDURE_NOTICE
         kind = "normal_procedure_only"
         row = restrict(uow, actor, config.clock.now(), case, credit_code, kind, reason, None, process_key)
         return view(row)
 
     return {"ban_applicant": ban_applicant, "require_normal_procedure": require_normal_procedure}
+
+
+def _check_code(operation: str, credit_code) -> None:
+    if not isinstance(credit_code, str) or not 0 < len(credit_code) <= 64:
+        raise ValueError(
+            f"{operation}: credit_code must be the institution's credit code, not {credit_code!r}"
+        )
 
 
 def view(row: ApplicationRestriction) -> dict:

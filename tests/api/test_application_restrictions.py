@@ -2,7 +2,7 @@
 
 import pytest
 
-from ..factories import CaseDriver, application, business_key, credit_code
+from ..factories import CaseDriver, application, bpmn_document, business_key, credit_code, multipart
 from .portal_support import case_record
 
 START = "/api/v1/process-definitions/qualification_approval/instances"
@@ -142,3 +142,36 @@ def test_restrictions_are_listed_for_staff_and_lifted_by_a_supervisor(client, au
     assert clerk_start(client, auth, code).status_code == 201
     again = client.post(f"{RESTRICTIONS}/{ban['id']}/lift", json=lift, headers=auth.headers("supervisor"))
     assert again.status_code == 409
+
+
+_BAN_WITHOUT_CODE = """
+  <bpmn:process id="ban_nobody" isExecutable="true" camunda:candidateStarterGroups="clerk">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="ban" />
+    <bpmn:serviceTask id="ban">
+      <bpmn:extensionElements>
+        <spiffworkflow:serviceTaskOperator id="ban_applicant" resultVariable="ban">
+          <spiffworkflow:parameters>
+            <spiffworkflow:parameter id="credit_code" type="str" value="applicant.get('credit_code')" />
+            <spiffworkflow:parameter id="years" type="int" value="1" />
+            <spiffworkflow:parameter id="reason" type="str" value="'测试'" />
+          </spiffworkflow:parameters>
+        </spiffworkflow:serviceTaskOperator>
+      </bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="ban" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>"""
+
+
+def test_a_ban_without_a_credit_code_puts_the_case_in_error_naming_the_task(client, auth):
+    files = multipart([("ban_nobody.bpmn", bpmn_document(_BAN_WITHOUT_CODE))])
+    assert client.post("/api/v1/deployments", data=files, headers=auth.headers("designer")).status_code == 201
+    body = {"variables": {"applicant": {"name": "个人申请人"}}}
+    response = client.post(
+        "/api/v1/process-definitions/ban_nobody/instances", json=body, headers=auth.headers("clerk")
+    )
+    assert response.status_code == 201, response.json
+    assert response.json["status"] == "error" and response.json["error"]["element_id"] == "ban"
+    assert "credit_code" in response.json["error"]["message"]
+    assert client.get(RESTRICTIONS, headers=auth.headers("admin")).json == []
