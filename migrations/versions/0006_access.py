@@ -26,6 +26,7 @@ def upgrade():
             batch_op.f("ix_process_instances_applicant_code"), ["applicant_code"], unique=False
         )
 
+    _project_applicant_codes()
     op.create_table(
         "application_restrictions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -49,6 +50,15 @@ def upgrade():
             ["credit_code", "process_key"],
             unique=False,
         )
+
+
+def _project_applicant_codes():
+    """Existing cases get the code the default ``applicantCode`` gives: applicant's credit_code."""
+    if op.get_bind().dialect.name == "postgresql":
+        code = "variables -> 'applicant' ->> 'credit_code'"
+    else:
+        code = "json_extract(variables, '$.applicant.credit_code')"
+    op.execute(f"UPDATE process_instances SET applicant_code = {code} WHERE length({code}) BETWEEN 1 AND 64")
 
 
 def downgrade():
