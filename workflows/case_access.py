@@ -10,9 +10,9 @@ other cases exist. The case's code is projected once, at start, by the process p
 
 Of its own cases an applicant sees the variables named in the process property
 ``applicantVisible`` (comma-separated) plus, in a task of its own, that task's form fields;
-staff names (drawn reviewers and the like) appear only when they are the applicant's own,
-and the history keeps only what happened when, not the data staff entered. Portals act
-for many institutions and are held to their own cases on their own routes.
+other people's names (assignees, drawn reviewers, who started the case) are left out, and
+the history keeps what happened when, not the data staff entered. Portals act for many
+institutions and are held to their own cases on their own routes.
 """
 
 from __future__ import annotations
