@@ -22,6 +22,7 @@ from .portal import auth as portal_auth
 from .portal.admin_routes import blp as portal_admin_blp
 from .portal.routes import blp as portal_blp
 from .registries.routes import blp as registries_blp
+from .restrictions.routes import blp as restrictions_blp
 from .smorest import Api
 from .tasks.routes import blp as tasks_blp
 
@@ -46,6 +47,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     blueprints = (deployments_blp, definitions_blp, instances_blp, tasks_blp, messages_blp)
     for blueprint in (*blueprints, notifications_blp, admin_blp, registries_blp, draws_blp):
         api.register_blueprint(blueprint)
+    api.register_blueprint(restrictions_blp)
     api.register_blueprint(portal_blp)
     api.register_blueprint(portal_admin_blp)
     app.register_blueprint(health.blp)

@@ -28,9 +28,10 @@ users = AppGroup("users", help="Manage staff users and their API tokens.")
 @users.command("create")
 @click.argument("name")
 @click.option("--group", "groups", multiple=True, help="Group to add the user to (repeatable).")
-def create_user(name, groups):
+@click.option("--institution", help="An applicant's institution: its unified social credit code.")
+def create_user(name, groups, institution):
     """Create NAME (or add groups to it) and print a new API token."""
-    click.echo(_or_exit(lambda: create_user_token(name, list(groups))))
+    click.echo(_or_exit(lambda: create_user_token(name, list(groups), institution)))
 
 
 @users.command("demo")

@@ -107,8 +107,12 @@ DEMO_ACTOR = Actor("setup", frozenset({"admin"}), kind="system")
 
 
 def create_demo_users() -> list[tuple[str, list[str], str]]:
-    """Each demo user with a new token: (name, groups, token)."""
-    return [(name, groups, create_user_token(name, groups)) for name, groups in DEMO_USERS.items()]
+    """Each demo user with a new token: (name, groups, token); applicant1 acts for DEMO_APPLICANT."""
+    institutions = {"applicant1": DEMO_APPLICANT["credit_code"]}
+    return [
+        (name, groups, create_user_token(name, groups, institutions.get(name)))
+        for name, groups in DEMO_USERS.items()
+    ]
 
 
 def create_demo_records(config) -> dict:

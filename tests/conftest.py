@@ -17,7 +17,7 @@ from workflows.config import EngineConfig
 from workflows.database import db
 from workflows.users import create_user_token
 
-from .factories import multipart, shipped_files
+from .factories import credit_code, multipart, shipped_files
 
 GROUPS = [
     "clerk", "applicant", "review_center", "approver", "designer", "admin",
@@ -83,22 +83,33 @@ def client(app):
     return app.test_client()
 
 
+# The institution ``applicant1`` and other applicants created without one are bound to.
+APPLICANT_CODE = credit_code(seed=1)
+
+
 class Auth:
-    """One user per group (``clerk1`` in ``clerk`` ...) and their headers."""
+    """One user per group (``clerk1`` in ``clerk`` ...) and their headers; applicants are
+    bound to ``institution`` (default ``APPLICANT_CODE``)."""
 
     def __init__(self, app):
         self.app = app
         self.tokens = {}
 
-    def token(self, group: str, name: str | None = None) -> str:
+    def token(self, group: str, name: str | None = None, institution: str | None = None) -> str:
         name = name or f"{group}1"
         if name not in self.tokens:
+            if group == "applicant":
+                institution = institution or APPLICANT_CODE
             with self.app.app_context():
-                self.tokens[name] = create_user_token(name, [group])
+                self.tokens[name] = create_user_token(name, [group], institution=institution)
         return self.tokens[name]
 
-    def headers(self, group: str, name: str | None = None) -> dict:
-        return {"Authorization": f"Bearer {self.token(group, name)}"}
+    def headers(self, group: str, name: str | None = None, institution: str | None = None) -> dict:
+        return {"Authorization": f"Bearer {self.token(group, name, institution)}"}
+
+    def applicant(self, institution: str) -> dict:
+        """The headers of the applicant account bound to ``institution``."""
+        return self.headers("applicant", f"applicant_{institution}", institution)
 
 
 @pytest.fixture

@@ -69,8 +69,14 @@ class CaseDriver:
         assert response.status_code == 201, response.json
         return response.json
 
+    def headers(self, instance_id: str, group: str) -> dict:
+        """Staff act by group; an applicant is the account of the case's own institution."""
+        if group != "applicant":
+            return self.auth.headers(group)
+        return self.auth.applicant(self.instance(instance_id)["variables"]["applicant"]["credit_code"])
+
     def task(self, instance_id: str, bpmn_id: str, group: str) -> dict:
-        response = self.client.get("/api/v1/tasks?page_size=100", headers=self.auth.headers(group))
+        response = self.client.get("/api/v1/tasks?page_size=100", headers=self.headers(instance_id, group))
         assert response.status_code == 200, response.json
         matches = [t for t in response.json if t["instance_id"] == instance_id and t["bpmn_id"] == bpmn_id]
         assert matches, f"no {bpmn_id} task for {group}: {[t['bpmn_id'] for t in response.json]}"
@@ -79,7 +85,9 @@ class CaseDriver:
     def complete(self, instance_id: str, bpmn_id: str, group: str, data: dict, status: int = 200):
         task = self.task(instance_id, bpmn_id, group)
         response = self.client.post(
-            f"/api/v1/tasks/{task['id']}/complete", json={"data": data}, headers=self.auth.headers(group)
+            f"/api/v1/tasks/{task['id']}/complete",
+            json={"data": data},
+            headers=self.headers(instance_id, group),
         )
         assert response.status_code == status, response.json
         return response.json

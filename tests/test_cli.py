@@ -5,6 +5,8 @@ from sqlalchemy import select
 from workflows.database import db
 from workflows.models import ApiToken, User
 
+from .factories import credit_code
+
 
 def test_users_create_prints_only_a_token_stored_hashed(app, client):
     runner = app.test_cli_runner()
@@ -30,6 +32,21 @@ def test_users_create_refuses_bad_group_names(app):
     result = app.test_cli_runner().invoke(args=["users", "create", "wang", "--group", "Bad Group"])
     assert result.exit_code != 0
     assert "invalid group" in result.output
+
+
+def test_an_applicant_account_is_bound_to_a_valid_institution(app, client):
+    runner = app.test_cli_runner()
+    unbound = runner.invoke(args=["users", "create", "zhang", "--group", "applicant"])
+    assert unbound.exit_code != 0 and "institution" in unbound.output
+    invalid = ["users", "create", "zhang", "--group", "applicant", "--institution", "91120000ABCDEFGHIJ"]
+    assert "GB 32100" in runner.invoke(args=invalid).output
+    code = credit_code()
+    bound = runner.invoke(args=["users", "create", "zhang", "--group", "applicant", "--institution", code])
+    assert bound.exit_code == 0, bound.output
+    with app.app_context():
+        assert db.session.scalar(select(User.institution_code).where(User.name == "zhang")) == code
+    headers = {"Authorization": f"Bearer {bound.output.strip()}"}
+    assert client.get("/api/v1/process-instances", headers=headers).status_code == 200
 
 
 def test_deploy_command_deploys_folders_idempotently(app):

@@ -1,9 +1,11 @@
 """``flask registry import``: CSV files into the registries, all rows or none."""
 
+import pytest
 from sqlalchemy import func, select
 
 from workflows.database import db
 from workflows.models import AuditEvent, CheckItem, ConflictOfInterest, Institution, Person
+from workflows.users import create_user_token
 
 from .factories import credit_code
 
@@ -12,6 +14,14 @@ PEOPLE = """name,kind,username,can_lead,fields,district,department,workload_limi
 李专家,expert,,,建材,河西区,,
 赵检查,inspector,zhao,,检验检测,和平区,SCJG,
 """
+
+
+@pytest.fixture(autouse=True)
+def staff_accounts(app):
+    """The accounts the pool files below name."""
+    with app.app_context():
+        for name, group in (("wang", "team_leader"), ("zhao", "inspector"), ("sun", "reviewer")):
+            create_user_token(name, [group])
 
 
 def run_import(app, tmp_path, kind, text, name="pool.csv"):
@@ -46,6 +56,16 @@ def test_a_bad_file_is_refused_entirely_with_line_numbers(app, tmp_path):
     assert "line 5: kind: Must be one of" in result.output
     assert "line 6: can_lead: only reviewers may lead a review team" in result.output
     assert "line 7: (row): repeats line 2" in result.output
+    assert people(app) == {}
+
+
+def test_people_naming_unknown_accounts_are_refused_with_line_numbers(app, tmp_path):
+    unknown = "孙专家,expert,ghost1,,食品,,,\n钱专家,expert,ghost2,,食品,,,\n"
+    result = run_import(app, tmp_path, "people", PEOPLE + unknown)
+    assert result.exit_code != 0
+    assert "pool.csv was not imported (2 problem(s))" in result.output
+    assert "line 5: username: no active user account 'ghost1'" in result.output
+    assert "line 6: username: no active user account 'ghost2'" in result.output
     assert people(app) == {}
 
 

@@ -4,4 +4,4 @@ Importing the package loads the modules that register job handlers, service oper
 and audit subscribers (the portal outbox), so every entry point sees the same set.
 """
 
-from . import child_instances, portal_delivery, portal_outbox, timer_jobs  # noqa: F401
+from . import application_restrictions, child_instances, portal_delivery, portal_outbox, timer_jobs  # noqa: F401

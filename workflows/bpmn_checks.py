@@ -22,6 +22,7 @@ from .timers import ISO_LITERAL
 
 def check_process(process: ParsedProcess, known_keys: set[str]) -> None:
     _check_limits(process)
+    _check_applicant_code(process)
     _check_service_operations(process)
     _check_gateways(process)
     _check_expressions(process)
@@ -82,6 +83,17 @@ def _check_clock_start(process: ParsedProcess, limit: str | None) -> None:
             "whose completion starts the statutory clock, e.g. the acceptance 受理)"
         )
         raise _fail(process, process.key, detail)
+
+
+def _check_applicant_code(process: ParsedProcess) -> None:
+    expression = process.properties.get("applicantCode")
+    if expression:
+        try:
+            compile_expression(expression)
+        except (ScriptError, SyntaxError) as exc:
+            raise _fail(
+                process, process.key, f"the property applicantCode is not an expression: {exc}"
+            ) from exc
 
 
 def _check_service_operations(process: ParsedProcess) -> None:

@@ -1,35 +1,76 @@
 """Reading and replaying draw records: the audit side of random draws (抽取记录).
 
-A draw record is read by the groups that run draws and by the groups a draw
-concerns. Replaying recomputes the result from the stored candidates,
+The groups that run and oversee draws (admin, supervisor, review_center) read every
+record. Anyone else reads only the draws they are part of, as the pool person whose
+``username`` is their account: drawn into the team or as an inspector (an inspector also
+reads the targets draw of their plan); other people's conflict-of-interest exclusions (回避)
+are left out for them. Replaying recomputes the result from the stored candidates,
 exclusions, parameters and seed, and says whether it matches what was recorded.
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
+from sqlalchemy import select
+
 from . import audit
 from .database import UnitOfWork
 from .draws import ALGORITHM_VERSION, run_draw
 from .errors import Conflict, NotFound, NotPermitted
-from .models import DrawRecord
+from .models import DrawRecord, Person
 
 READERS = {"admin", "supervisor", "review_center"}
-INVOLVED = {"review_team": {"reviewer", "team_leader"}, "targets": {"inspector"}, "inspectors": {"inspector"}}
 
 
-def get_draw(actor, draw_id: int) -> DrawRecord:
-    """A draw record, for the groups that run draws and the groups a draw concerns."""
+def get_draw(actor, draw_id: int):
+    """A draw record as ``actor`` may see it."""
     with UnitOfWork() as uow:
-        return _readable(uow, actor, draw_id)
+        record = _readable(uow, actor, draw_id)
+        if actor.in_any(READERS):
+            return record
+        own = _person_ids(uow, actor)
+        shown = SimpleNamespace(**{c: getattr(record, c) for c in DrawRecord.__table__.columns.keys()})
+        shown.exclusions = [
+            e for e in record.exclusions if e.get("code") != "conflict" or e.get("person_id") in own
+        ]
+        return shown
 
 
 def _readable(uow, actor, draw_id: int) -> DrawRecord:
     record = uow.session.get(DrawRecord, draw_id)
     if record is None:
         raise NotFound(f"draw {draw_id} does not exist")
-    if not actor.in_any(READERS | INVOLVED[record.kind]):
-        raise NotPermitted("your groups may not read this draw")
+    if not (actor.in_any(READERS) or _part_of(uow, record, _person_ids(uow, actor))):
+        raise NotPermitted("only the people drawn and the groups that oversee draws may read this draw")
     return record
+
+
+def _person_ids(uow, actor) -> set[int]:
+    return set(uow.session.scalars(select(Person.id).where(Person.username == actor.name)))
+
+
+def _part_of(uow, record: DrawRecord, person_ids: set[int]) -> bool:
+    if not person_ids:
+        return False
+    if record.kind == "targets":
+        plan = uow.session.scalars(
+            select(DrawRecord).where(
+                DrawRecord.business_key == record.business_key, DrawRecord.kind == "inspectors"
+            )
+        )
+        return any(_drawn_people(r) & person_ids for r in plan)
+    return bool(_drawn_people(record) & person_ids)
+
+
+def _drawn_people(record: DrawRecord) -> set[int]:
+    """The people a draw's result seats (team members, inspectors)."""
+    result = record.result or {}
+    if record.kind == "review_team":
+        return {m["person_id"] for m in result.get("team", [])}
+    if record.kind == "inspectors":
+        return {i["person_id"] for a in result.get("assignments", []) for i in a["inspectors"]}
+    return set()
 
 
 def replay_draw(config, actor, draw_id: int) -> dict:

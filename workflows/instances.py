@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
 
@@ -14,6 +14,16 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select, update
 
 from . import audit, deadlines, runtime
+from .application_restrictions import admit_application
+from .case_access import (
+    INTERNAL_GROUPS,
+    applicant_code,
+    applicant_history,
+    applicant_task,
+    bound_institution,
+    visible_data,
+    visible_names,
+)
 from .clock import BUREAU_TZ, parse_moment
 from .database import UnitOfWork
 from .errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
@@ -29,6 +39,7 @@ from .models import (
     ProcessDefinition,
     ProcessInstance,
     Task,
+    TaskCandidateGroup,
 )
 
 
@@ -43,7 +54,7 @@ class InstanceView:
     variables: dict
     error: dict | None
     started_at: datetime
-    started_by: str
+    started_by: str | None
     ended_at: datetime | None
     active_tasks: list[Task]
     statutory_limit: str | None
@@ -57,21 +68,35 @@ class InstanceView:
         return any(not p.get("to") for p in self.clock_pauses)
 
 
-def instance_view(uow, row: ProcessInstance, now: datetime) -> InstanceView:
-    version = uow.session.scalar(
-        select(ProcessDefinition.version).where(ProcessDefinition.id == row.definition_id)
-    )
+def instance_view(uow, row: ProcessInstance, now: datetime, actor=None) -> InstanceView:
+    """The case; for an applicant's account (``actor``), only what it may see of it."""
+    version, properties = uow.session.execute(
+        select(ProcessDefinition.version, ProcessDefinition.properties).where(
+            ProcessDefinition.id == row.definition_id
+        )
+    ).one()
     tasks = uow.session.scalars(
         select(Task)
         .where(Task.instance_id == row.id, Task.state.in_(OPEN_TASK_STATES))
         .order_by(Task.created_at)
     ).all()
-    return InstanceView(
+    view = InstanceView(
         row.id, row.process_key, row.business_key, row.status, row.definition_id, version,
         row.variables, row.error, row.started_at, row.started_by, row.ended_at,
         [t.with_oversight(now) for t in tasks], row.statutory_limit, row.statutory_started_at,
         row.statutory_due_at, list(row.clock_pauses or []), row.calendar_incomplete,
     )  # fmt: skip
+    if actor is None or bound_institution(actor) is None:
+        return view
+    return replace(
+        view, variables=visible_data(row.variables, visible_names(properties or {})), error=None,
+        started_by=row.started_by if row.started_by == actor.name else None,
+        active_tasks=[applicant_task(t, actor) for t in view.active_tasks if not _internal(t)],
+    )  # fmt: skip
+
+
+def _internal(task: Task) -> bool:
+    return bool(INTERNAL_GROUPS & set(task.candidate_groups))
 
 
 def start_instance(
@@ -88,7 +113,7 @@ def start_instance(
         if idempotency_key:
             replay = _replay(uow, actor, idempotency_key, request_hash)
             if replay is not None:
-                return instance_view(uow, replay, config.clock.now()), False
+                return instance_view(uow, replay, config.clock.now(), actor), False
         definition = _definition_to_start(uow, key, version)
         if not (actor.is_admin or actor.in_any(definition.starter_groups)):
             raise NotPermitted(f"you may not start '{key}'")
@@ -97,8 +122,10 @@ def start_instance(
             variables = with_defaults(schema, variables)
             validate_form_data(schema, variables, "/variables")
             check_registry_references(uow.session, schema, variables, "/variables")
+        _check_own_institution(actor, definition, variables)
         _check_no_active_duplicate(uow, key, business_key)
         _check_received_at(variables.get("received_at"), config.clock.now())
+        admit_application(config, uow, actor, definition, variables, business_key, "/variables")
         row = create_instance(config, uow, actor, definition, business_key, variables)
         if idempotency_key:
             uow.session.add(
@@ -108,7 +135,7 @@ def start_instance(
                 )
             )  # fmt: skip
         uow.commit()
-        return instance_view(uow, row, config.clock.now()), True
+        return instance_view(uow, row, config.clock.now(), actor), True
 
 
 def _request_hash(*parts) -> str:
@@ -157,6 +184,12 @@ def _check_received_at(value, now) -> None:
         )
 
 
+def _check_own_institution(actor, definition: ProcessDefinition, variables: dict) -> None:
+    code = bound_institution(actor)
+    if code is not None and applicant_code(definition.properties, variables, definition.key) != code:
+        raise NotPermitted(f"an applicant account applies only for its own institution ({code})")
+
+
 def _check_no_active_duplicate(uow, key: str, business_key: str | None) -> None:
     if business_key is None:
         return
@@ -185,6 +218,7 @@ def create_instance(
         business_key=business_key, status="running", serialized="", variables={},
         called_definitions=called, started_at=now, started_by=actor.name, updated_at=now,
         parent_instance_id=parent_instance_id,
+        applicant_code=applicant_code(definition.properties, variables, definition.key),
     )  # fmt: skip
     uow.session.add(row)
     workflow = runtime.new_workflow(config, uow, row, definition, called)
@@ -231,11 +265,15 @@ def readable_keys(uow, actor) -> set[str] | None:
 
 
 def _readable_instance(uow, actor, instance_id: str) -> ProcessInstance:
+    """The case if ``actor`` may read it; an applicant's account gets "not found" for any other."""
     row = uow.session.get(ProcessInstance, instance_id) if is_uuid(instance_id) else None
-    if row is None:
+    code = bound_institution(actor)
+    if row is None or (code is not None and row.applicant_code != code):
         raise NotFound(f"process instance {instance_id} does not exist")
     keys = readable_keys(uow, actor)
     if keys is not None and row.process_key not in keys:
+        if code is not None:
+            raise NotFound(f"process instance {instance_id} does not exist")
         raise NotPermitted("none of your groups takes part in this process")
     return row
 
@@ -251,7 +289,7 @@ def is_uuid(value: str) -> bool:
 
 def get_instance(config, actor, instance_id: str) -> InstanceView:
     with UnitOfWork() as uow:
-        return instance_view(uow, _readable_instance(uow, actor, instance_id), config.clock.now())
+        return instance_view(uow, _readable_instance(uow, actor, instance_id), config.clock.now(), actor)
 
 
 def list_instances(config, actor, filters: dict, page: int, page_size: int) -> tuple[list[InstanceView], int]:
@@ -260,6 +298,8 @@ def list_instances(config, actor, filters: dict, page: int, page_size: int) -> t
         keys = readable_keys(uow, actor)
         if keys is not None:
             stmt = stmt.where(ProcessInstance.process_key.in_(keys))
+        if (code := bound_institution(actor)) is not None:
+            stmt = stmt.where(ProcessInstance.applicant_code == code)
         for name in ("process_key", "status", "business_key"):
             if filters.get(name) is not None:
                 stmt = stmt.where(getattr(ProcessInstance, name) == filters[name])
@@ -269,17 +309,25 @@ def list_instances(config, actor, filters: dict, page: int, page_size: int) -> t
             .offset((page - 1) * page_size)
             .limit(page_size)
         ).all()
-        return [instance_view(uow, r, config.clock.now()) for r in rows], total
+        return [instance_view(uow, r, config.clock.now(), actor) for r in rows], total
 
 
 def instance_history(actor, instance_id: str) -> list[AuditEvent]:
     with UnitOfWork() as uow:
         row = _readable_instance(uow, actor, instance_id)
-        return list(
+        events = list(
             uow.session.scalars(
                 select(AuditEvent).where(AuditEvent.instance_id == row.id).order_by(AuditEvent.id)
             )
         )
+        if bound_institution(actor) is None:
+            return events
+        internal = uow.session.scalars(
+            select(TaskCandidateGroup.task_id)
+            .join(Task, Task.id == TaskCandidateGroup.task_id)
+            .where(Task.instance_id == row.id, TaskCandidateGroup.group_name.in_(INTERNAL_GROUPS))
+        )
+        return applicant_history(events, actor, set(internal))
 
 
 def _administer(actor, instance_id: str):

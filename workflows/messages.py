@@ -7,10 +7,11 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from sqlalchemy import select
 
 from . import audit, runtime
+from .case_access import bound_institution
 from .database import UnitOfWork
 from .errors import Conflict, NotFound, NotPermitted
 from .instances import readable_keys
-from .models import MessageSubscription
+from .models import MessageSubscription, ProcessInstance
 
 
 def deliver_message(config, actor, name: str, business_key: str | None, variables: dict) -> list[str]:
@@ -19,6 +20,9 @@ def deliver_message(config, actor, name: str, business_key: str | None, variable
         stmt = select(MessageSubscription.instance_id).where(MessageSubscription.name == name)
         if business_key is not None:
             stmt = stmt.where(MessageSubscription.business_key == business_key)
+        if (code := bound_institution(actor)) is not None:
+            own_cases = select(ProcessInstance.id).where(ProcessInstance.applicant_code == code)
+            stmt = stmt.where(MessageSubscription.instance_id.in_(own_cases))
         instance_ids = sorted(set(uow.session.scalars(stmt)))
         if not instance_ids:
             suffix = f" with business key '{business_key}'" if business_key else ""

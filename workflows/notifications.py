@@ -4,15 +4,20 @@ from __future__ import annotations
 
 from sqlalchemy import func, or_, select
 
+from .case_access import bound_institution
 from .database import UnitOfWork
-from .models import Notification
+from .models import Notification, ProcessInstance
 
 
 def list_notifications(actor, page: int, page_size: int) -> tuple[list[Notification], int]:
-    """Notices addressed to ``actor`` or one of their groups, newest first."""
+    """Notices addressed to ``actor`` or one of their groups, newest first (for an applicant's
+    account, only those about its institution's cases)."""
     stmt = select(Notification).where(
         or_(Notification.recipient_user == actor.name, Notification.recipient_group.in_(actor.groups))
     )
+    if (code := bound_institution(actor)) is not None:
+        own_cases = select(ProcessInstance.id).where(ProcessInstance.applicant_code == code)
+        stmt = stmt.where(Notification.instance_id.in_(own_cases))
     with UnitOfWork() as uow:
         total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
         rows = uow.session.scalars(

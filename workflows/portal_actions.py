@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from . import audit, runtime
+from .application_restrictions import NORMAL_PROCEDURE_NOTICE, restrict
 from .database import UnitOfWork
 from .errors import Conflict, FieldError, InvalidInput, NotFound
 from .models import PortalCase, ProcessInstance, ServiceItem, Task
@@ -15,10 +16,6 @@ from .portal_views import CaseView, case_view
 from .tasks import complete_task
 
 RATING_LEVELS = {5: "very_satisfied", 4: "satisfied", 3: "neutral", 2: "dissatisfied", 1: "very_dissatisfied"}
-NORMAL_PROCEDURE_NOTICE = (
-    "告知承诺申请已撤回：申请人再次申请的，应当按一般程序提出。"
-    " (A withdrawn notification-commitment application must be filed again under the normal procedure.)"
-)
 _ACTIONS = {
     "supplements": "no supplements (补正) are requested",
     "rectification": "no rectification (整改) is due",
@@ -61,7 +58,8 @@ def withdraw_application(config, actor, case_no: str, note: str | None = None) -
     """Withdraw (撤回) an application before its decision; the case ends with reason ``withdrawn``.
 
     A withdrawn notification-commitment (告知承诺) application must be filed again under
-    the normal procedure: the event and the answer say so.
+    the normal procedure: the event and the answer say so, and a ``normal_procedure_only``
+    restriction refuses the institution's next commitment application.
     """
     with UnitOfWork() as uow:
         instance_id = _own_case(uow, actor, case_no).instance_id
@@ -80,6 +78,10 @@ def withdraw_application(config, actor, case_no: str, note: str | None = None) -
                      procedure=procedure, must_use_normal_procedure=commitment,
                      notice=NORMAL_PROCEDURE_NOTICE if commitment else None)  # fmt: skip
         runtime.save(config, uow, row, workflow, actor)
+        if commitment and row.applicant_code:
+            about = {"instance_id": row.id, "process_key": row.process_key, "business_key": row.business_key}
+            restrict(uow, actor, row.ended_at, about, row.applicant_code, "normal_procedure_only",
+                     NORMAL_PROCEDURE_NOTICE)  # fmt: skip
         uow.commit()
         view = case_view(uow, case, config.clock.now())
         view.notice = NORMAL_PROCEDURE_NOTICE if commitment else None

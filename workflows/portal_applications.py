@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from . import runtime
+from .application_restrictions import admit_application
 from .clock import BUREAU_TZ
 from .database import UnitOfWork
 from .errors import Conflict, FieldError, InvalidInput, NotFound
@@ -58,6 +59,7 @@ def submit_application(config, actor, record: dict, idempotency_key: str | None 
         case = _new_case(config, uow, client, record, now, password, idempotency_key, request_hash)
         variables["case_no"] = case.case_no
         variables["received_at"] = case.received_at.astimezone(BUREAU_TZ).isoformat()
+        admit_application(config, uow, actor, definition, variables, case.case_no, "/item_data")
         create_instance(config, uow, actor, definition, case.case_no, variables)
         uow.commit()
         return Submission(case_view(uow, case, now), password, True)

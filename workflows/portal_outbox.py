@@ -20,12 +20,12 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from . import audit
+from .case_access import INTERNAL_GROUPS
 from .clock import BUREAU_TZ
 from .models import Job, OutboxEvent, PortalCase, PortalClient, ProcessInstance, ServiceItem, Task
 from .services import next_sequence_value
 
 DELIVERY_JOB = "portal_delivery"
-INTERNAL_GROUPS = {"supervisor"}
 _PENDING = "portal_outbox"
 _CLOCK_EVENTS = {"clock_paused": "deadline_paused", "clock_resumed": "deadline_resumed"}
 

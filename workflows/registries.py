@@ -13,8 +13,8 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 from . import audit
 from .database import UnitOfWork
-from .errors import Conflict, InvalidInput, NotFound, NotPermitted
-from .models import ConflictOfInterest, Institution, Person
+from .errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
+from .models import ConflictOfInterest, Institution, Person, User
 from .registry_rules import CONFLICTS, INSTITUTIONS, PEOPLE, REGISTRIES, Registry, normalized, record_errors
 from .users import SYSTEM
 
@@ -127,6 +127,8 @@ def checked_values(uow, registry: Registry, values: dict, record_id: int | None)
     """The values normalised, or InvalidInput (422) / Conflict (409, unique key taken)."""
     values = normalized(registry, values)
     errors = record_errors(registry, values)
+    if registry is PEOPLE and values.get("username") and not _is_active_user(uow, values["username"]):
+        errors.append(FieldError("/username", f"no active user account '{values['username']}'"))
     if errors:
         raise InvalidInput(f"the {registry.label} is invalid", errors)
     key = registry.unique
@@ -141,14 +143,23 @@ def checked_values(uow, registry: Registry, values: dict, record_id: int | None)
     return values
 
 
+def _is_active_user(uow, name: str) -> bool:
+    """A pool person receives tasks as the account their ``username`` names."""
+    return uow.session.scalar(select(User.id).where(User.name == name, User.active.is_(True))) is not None
+
+
 def json_safe(values: dict) -> dict:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
 def list_conflicts(actor, person_id: int) -> list[ConflictOfInterest]:
+    """A person's conflicts of interest: for the people registry's writers, supervisors and
+    the person themself (the account named by their ``username``)."""
     _check_reader(actor)
     with UnitOfWork() as uow:
-        _record(uow, PEOPLE, person_id)
+        person = _record(uow, PEOPLE, person_id)
+        if not (actor.in_any(CONFLICTS.writers | {"supervisor"}) or person.username == actor.name):
+            raise NotPermitted("conflict-of-interest records are for the pool's keepers and the person")
         stmt = select(ConflictOfInterest).where(ConflictOfInterest.person_id == person_id)
         return list(uow.session.scalars(stmt.order_by(ConflictOfInterest.start_date, ConflictOfInterest.id)))
 

@@ -26,14 +26,19 @@ from .sandbox import SandboxScriptEngine
 from .script_functions import ScriptFunctions
 from .serialization import cached_specs, dump_workflow, load_workflow, to_json_data
 from .services import service_operations
+from .users import SYSTEM
 
 log = logging.getLogger(__name__)
 _FRONTIER = TaskState.READY | TaskState.WAITING | TaskState.STARTED
 
 
 def script_engine(config, uow, row: ProcessInstance | None = None) -> SandboxScriptEngine:
-    """A script engine for one unit of work: sandbox, clock, calendar, service operations."""
-    case = {}
+    """A script engine for one unit of work: sandbox, clock, calendar, service operations.
+
+    ``engine.case`` is what service operations know of the case; ``run`` sets its ``actor``
+    to whoever's request or job runs the engine step (draws record them as ``drawn_by``).
+    """
+    case = {"actor": SYSTEM}
     if row is not None:
         case.update(instance_id=row.id, process_key=row.process_key, business_key=row.business_key)
     engine = SandboxScriptEngine(services=service_operations(config, uow, case))

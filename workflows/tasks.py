@@ -9,13 +9,14 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import exists, func, or_, select
 
 from . import audit, runtime
+from .case_access import applicant_task, bound_institution, form_fields, visible_data, visible_names
 from .completion_rules import check_answer
 from .database import UnitOfWork
 from .errors import Conflict, NotFound, NotPermitted
 from .form_references import check_registry_references
 from .forms import validate_form_data, with_defaults
 from .instances import InstanceView, instance_view, is_uuid
-from .models import Form, ProcessInstance, Task, TaskCandidateGroup
+from .models import Form, ProcessDefinition, ProcessInstance, Task, TaskCandidateGroup
 from .serialization import to_json_data
 
 
@@ -44,6 +45,10 @@ def worklist(config, actor, filters: dict, page: int, page_size: int) -> tuple[l
             TaskCandidateGroup.task_id == Task.id, TaskCandidateGroup.group_name.in_(actor.groups)
         )
         stmt = stmt.where(or_(mine, of_my_groups))
+    if (code := bound_institution(actor)) is not None:
+        stmt = stmt.where(
+            Task.instance_id.in_(select(ProcessInstance.id).where(ProcessInstance.applicant_code == code))
+        )
     stmt = _oversight_filter(stmt, filters, now)
     if filters.get("process_key"):
         stmt = stmt.where(Task.process_key == filters["process_key"])
@@ -58,6 +63,8 @@ def worklist(config, actor, filters: dict, page: int, page_size: int) -> tuple[l
             .offset((page - 1) * page_size)
             .limit(page_size)
         ).all()
+        if code is not None:
+            return [applicant_task(t.with_oversight(now), actor) for t in rows], total
         return [t.with_oversight(now) for t in rows], total
 
 
@@ -78,8 +85,16 @@ def _oversight_filter(stmt, filters: dict, now):
     return stmt
 
 
-def _task(uow, task_id: str) -> Task:
+def _task(uow, actor, task_id: str) -> Task:
+    """The task; for an applicant's account only a task of its own institution's case that it
+    may work on, anything else is "not found"."""
     row = uow.session.get(Task, task_id) if is_uuid(task_id) else None
+    if row is not None and (code := bound_institution(actor)) is not None:
+        case_code = uow.session.scalar(
+            select(ProcessInstance.applicant_code).where(ProcessInstance.id == row.instance_id)
+        )
+        if case_code != code or not _may_work_on(actor, row):
+            row = None
     if row is None:
         raise NotFound(f"task {task_id} does not exist")
     return row
@@ -96,23 +111,35 @@ def _check_permitted(actor, task: Task, may_read_all: bool = False) -> None:
 
 def get_task(config, actor, task_id: str) -> TaskDetail:
     with UnitOfWork() as uow:
-        task = _task(uow, task_id)
+        task = _task(uow, actor, task_id)
         _check_permitted(actor, task, may_read_all=True)
         form = uow.session.get(Form, task.form_hash) if task.form_hash else None
         data = {}
         if task.state in ("ready", "suspended"):
             row = uow.session.get(ProcessInstance, task.instance_id)
             workflow = runtime.open_workflow(config, uow, row)
-            data = to_json_data(workflow.get_task_from_id(UUID(task.id)).data)
+            spiff_task = workflow.get_task_from_id(UUID(task.id))
+            data = to_json_data(spiff_task.data)
+            if bound_institution(actor) is not None:
+                names = _visible_names(uow, row, spiff_task.workflow.spec.name)
+                data = visible_data(data, names | form_fields(form.schema if form else None))
         elif task.submitted_data:
             data = task.submitted_data
         task.with_oversight(config.clock.now())
+        if bound_institution(actor) is not None:
+            task = applicant_task(task, actor)
         return TaskDetail(task, form.schema if form else None, form.ui_schema if form else None, data)
+
+
+def _visible_names(uow, row: ProcessInstance, process_key: str) -> set[str]:
+    """What the process the task belongs to (the case's own, or a called one) shows applicants."""
+    definition_id = row.called_definitions.get(process_key, row.definition_id)
+    return visible_names(uow.session.get(ProcessDefinition, definition_id).properties or {})
 
 
 def claim_task(config, actor, task_id: str) -> Task:
     with UnitOfWork() as uow:
-        task = _task(uow, task_id)
+        task = _task(uow, actor, task_id)
         _check_permitted(actor, task)
         _check_open(task)
         if task.assignee == actor.name:
@@ -127,7 +154,7 @@ def claim_task(config, actor, task_id: str) -> Task:
 
 def unclaim_task(config, actor, task_id: str) -> Task:
     with UnitOfWork() as uow:
-        task = _task(uow, task_id)
+        task = _task(uow, actor, task_id)
         _check_open(task)
         if task.assignee is None:
             raise Conflict("the task is not claimed")
@@ -158,7 +185,7 @@ def complete_task(config, actor, task_id: str, data: dict) -> tuple[Task, Instan
     succeeds and the other sees a conflict. An unclaimed task is claimed implicitly.
     """
     with UnitOfWork() as uow:
-        task = _task(uow, task_id)
+        task = _task(uow, actor, task_id)
         row = runtime.lock_instance(uow, task.instance_id)
         uow.session.refresh(task)
         _check_permitted(actor, task)
@@ -191,7 +218,7 @@ def complete_task(config, actor, task_id: str, data: dict) -> tuple[Task, Instan
         runtime.run(config, uow, row, workflow, actor, step=lambda: _submit(spiff_task, data))
         runtime.save(config, uow, row, workflow, actor)
         uow.commit()
-        return task.with_oversight(now), instance_view(uow, row, now)
+        return task.with_oversight(now), instance_view(uow, row, now, actor)
 
 
 def _submit(spiff_task, data: dict):

@@ -11,10 +11,12 @@ from sqlalchemy import select
 
 from .database import UnitOfWork
 from .errors import InvalidInput
+from .forms import is_credit_code
 from .models import ApiToken, User
 from .models.types import utcnow
 
 ADMIN_GROUP = "admin"
+APPLICANT_GROUP = "applicant"
 DESIGNER_GROUP = "designer"
 _NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 _GROUP = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
@@ -27,6 +29,7 @@ class Actor:
     name: str
     groups: frozenset[str] = frozenset()
     kind: str = "user"
+    institution: str | None = None
 
     @property
     def is_admin(self) -> bool:
@@ -43,13 +46,19 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_user_token(name: str, groups: list[str]) -> str:
-    """Create the user (or add groups to an existing one) and issue a new token."""
+def create_user_token(name: str, groups: list[str], institution: str | None = None) -> str:
+    """Create the user (or add groups to an existing one) and issue a new token.
+
+    An applicant's account is bound to its institution (``institution``, a unified social
+    credit code) and sees only that institution's cases.
+    """
     if not _NAME.match(name):
         raise InvalidInput(f"invalid user name '{name}'")
     bad = [g for g in groups if not _GROUP.match(g)]
     if bad:
         raise InvalidInput(f"invalid group names: {', '.join(bad)}")
+    if institution is not None and not is_credit_code(institution):
+        raise InvalidInput(f"'{institution}' is not a valid unified social credit code (GB 32100)")
     token = secrets.token_urlsafe(32)
     with UnitOfWork() as uow:
         user = uow.session.scalar(select(User).where(User.name == name))
@@ -58,9 +67,21 @@ def create_user_token(name: str, groups: list[str]) -> str:
             uow.session.add(user)
         else:
             user.groups = sorted(set(user.groups) | set(groups))
+        user.institution_code = institution or user.institution_code
+        _check_binding(user)
         uow.session.add(ApiToken(user=user, token_hash=_digest(token), created_at=utcnow()))
         uow.commit()
     return token
+
+
+def _check_binding(user: User) -> None:
+    if APPLICANT_GROUP in user.groups and not user.institution_code:
+        raise InvalidInput(
+            f"the applicant account '{user.name}' must be bound to its institution: "
+            "give the institution's unified social credit code"
+        )
+    if user.institution_code and APPLICANT_GROUP not in user.groups:
+        raise InvalidInput("only applicant accounts are bound to an institution")
 
 
 def authenticate(token: str) -> Actor | None:
@@ -69,7 +90,7 @@ def authenticate(token: str) -> Actor | None:
         return None
     with UnitOfWork() as uow:
         row = uow.session.execute(
-            select(User.name, User.groups)
+            select(User.name, User.groups, User.institution_code)
             .join(ApiToken, ApiToken.user_id == User.id)
             .where(ApiToken.token_hash == _digest(token))
             .where(ApiToken.revoked_at.is_(None))
@@ -77,4 +98,4 @@ def authenticate(token: str) -> Actor | None:
         ).one_or_none()
     if row is None:
         return None
-    return Actor(row.name, frozenset(row.groups))
+    return Actor(row.name, frozenset(row.groups), institution=row.institution_code)

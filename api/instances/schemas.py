@@ -30,7 +30,7 @@ class InstanceSchema(Schema):
     variables = ma.fields.Dict()
     error = ma.fields.Nested(InstanceErrorSchema, allow_none=True)
     started_at = ma.fields.DateTime()
-    started_by = ma.fields.String()
+    started_by = ma.fields.String(allow_none=True, metadata={"description": "null for an applicant: staff"})
     ended_at = ma.fields.DateTime(allow_none=True)
     active_tasks = ma.fields.List(ma.fields.Nested(TaskSchema))
     statutory_limit = ma.fields.String(
@@ -79,7 +79,7 @@ class RetrySchema(Schema):
 class AuditEventSchema(Schema):
     id = ma.fields.Integer()
     at = ma.fields.DateTime()
-    actor = ma.fields.String()
+    actor = ma.fields.String(allow_none=True, metadata={"description": "null for an applicant: staff"})
     action = ma.fields.String()
     instance_id = ma.fields.String(allow_none=True)
     task_id = ma.fields.String(allow_none=True)

@@ -1,6 +1,6 @@
 """rate limits
 
-Revision ID: 0006_rate_limits
+Revision ID: 0006
 Revises: 0005
 Create Date: 2026-12-08 09:00:00.000000
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0006_rate_limits"
+revision = "0006"
 down_revision = "0005"
 branch_labels = None
 depends_on = None

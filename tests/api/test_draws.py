@@ -14,6 +14,7 @@ def drawn(client, auth):
     """A review_draw case whose service task drew a team from a small pool."""
     headers = auth.headers("review_center")
     for n, fields in enumerate((["食品"], ["环境监测"], ["食品", "环境监测"])):
+        auth.token("reviewer", f"rev{n}")
         body = person_body(f"评审员{n}", username=f"rev{n}", fields=fields, can_lead=n == 0)
         assert client.post("/api/v1/registries/people", json=body, headers=headers).status_code == 201
     files = multipart([data_file("bpmn/review_draw.bpmn")])
@@ -39,11 +40,13 @@ def test_a_service_task_draws_a_covering_team_in_the_case_transaction(drawn):
 
 def test_the_draw_record_shows_seed_candidates_and_result(client, auth, drawn):
     team = drawn["variables"]["review_team"]
-    response = client.get(f"/api/v1/draws/{team['draw_id']}", headers=auth.headers("reviewer"))
+    response = client.get(f"/api/v1/draws/{team['draw_id']}", headers=auth.headers("reviewer", "rev0"))
     assert response.status_code == 200
     record = response.json
     assert (
-        record["kind"] == "review_team" and record["drawn_by"] == "system" and record["seed"] == team["seed"]
+        record["kind"] == "review_team"
+        and record["drawn_by"] == "review_center1"
+        and record["seed"] == team["seed"]
     )
     assert [c["name"] for c in record["candidates"]] == ["评审员0", "评审员1", "评审员2"]
     assert record["result"]["team"] == team["team"] and record["business_key"] == drawn["business_key"]

@@ -149,7 +149,7 @@ def test_commitment_untrue_revokes_with_three_year_ban(case):
     variables = case.instance(iid)["variables"]
     assert variables["certificate_status"] == "revoked"
     assert variables["outcome"] == "revoked"
-    assert variables["banned_until"] == "2029-03-02"
+    assert variables["ban"]["banned_until"] == "2029-03-02" and variables["ban"]["kind"] == "ban"
 
 
 def test_clerk_cannot_complete_the_approvers_task(case, client, auth):

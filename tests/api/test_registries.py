@@ -3,10 +3,10 @@
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from workflows.database import db
-from workflows.models import AuditEvent
+from workflows.models import AuditEvent, User
 
 from ..factories import check_item_body, credit_code, institution_body, person_body
 
@@ -25,6 +25,7 @@ def pointers(response) -> list[str]:
 
 
 def test_review_center_adds_a_reviewer_that_staff_can_read(client, auth):
+    auth.token("reviewer", "rev1")
     person = create(client, auth, "people", person_body(username="rev1", can_lead=True), "review_center")
     assert person["fields"] == ["食品"] and person["active"] and person["workload_limit"] is None
     response = client.get(f"{BASE}/people/{person['id']}", headers=auth.headers("clerk"))
@@ -125,12 +126,39 @@ def test_taken_unique_keys_are_409(client, auth):
         headers=auth.headers("admin"),
     )
     assert again.status_code == 409 and again.json["id"] == first["id"]
+    auth.token("reviewer", "wang"), auth.token("reviewer", "li")
     create(client, auth, "people", person_body(username="wang"))
     other = create(client, auth, "people", person_body("李", username="li"))
     clash = client.patch(
         f"{BASE}/people/{other['id']}", json={"username": "wang"}, headers=auth.headers("admin")
     )
     assert clash.status_code == 409
+
+
+def test_a_pool_person_must_name_an_existing_user_account(client, auth):
+    response = client.post(
+        f"{BASE}/people", json=person_body(username="ghost"), headers=auth.headers("admin")
+    )
+    assert response.status_code == 422 and pointers(response) == ["/username"]
+    assert "ghost" in response.json["errors"][0]["detail"]
+    person = create(client, auth, "people", person_body())
+    patched = client.patch(
+        f"{BASE}/people/{person['id']}", json={"username": "ghost"}, headers=auth.headers("admin")
+    )
+    assert patched.status_code == 422 and pointers(patched) == ["/username"]
+    after = client.get(f"{BASE}/people/{person['id']}", headers=auth.headers("admin")).json
+    assert after["username"] is None
+
+
+def test_a_pool_person_may_not_name_a_deactivated_account(app, client, auth):
+    auth.token("reviewer", "retired")
+    with app.app_context():
+        db.session.execute(update(User).where(User.name == "retired").values(active=False))
+        db.session.commit()
+    response = client.post(
+        f"{BASE}/people", json=person_body(username="retired"), headers=auth.headers("admin")
+    )
+    assert response.status_code == 422 and pointers(response) == ["/username"]
 
 
 def test_conflicts_of_interest_are_recorded_and_ended(client, auth):

@@ -10,7 +10,7 @@ from workflows.database import UnitOfWork, db
 from workflows.errors import InvalidInput
 from workflows.models import Assignment, AuditEvent, DrawRecord, Institution
 from workflows.services import service_operations
-from workflows.users import Actor
+from workflows.users import Actor, create_user_token
 
 from ..factories import check_item_body, institution_body
 
@@ -36,8 +36,11 @@ def institutions(config, n, **overrides) -> list[str]:
 
 
 def inspector(config, name, **overrides) -> int:
-    body = {"name": name, "kind": "inspector", "username": name, "department": "SCJG", "district": "和平区",
-            "fields": ["检验检测"], **overrides}  # fmt: skip
+    """An inspector with a staff account of their own."""
+    username = "u" + name.encode().hex()
+    create_user_token(username, ["inspector"])
+    body = {"name": name, "kind": "inspector", "username": username, "department": "SCJG",
+            "district": "和平区", "fields": ["检验检测"], **overrides}  # fmt: skip
     return add(config, "people", body).id
 
 

@@ -11,7 +11,7 @@ from workflows.draw_records import replay_draw
 from workflows.errors import Conflict
 from workflows.models import Assignment, AuditEvent, DrawRecord
 from workflows.services import service_operations
-from workflows.users import Actor
+from workflows.users import Actor, create_user_token
 
 from ..factories import credit_code
 
@@ -26,12 +26,15 @@ def config(app):
 
 
 def add_person(config, name, fields=("食品",), can_lead=False, kind="reviewer", **extra) -> int:
+    """A pool person with a staff account of their own."""
+    username = "u" + name.encode().hex()
+    create_user_token(username, ["reviewer"])
     values = {
         "name": name,
         "kind": kind,
         "fields": list(fields),
         "can_lead": can_lead,
-        "username": name,
+        "username": username,
         **extra,
     }
     return registries.create_record(config, ADMIN, "people", values).id

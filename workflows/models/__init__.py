@@ -16,6 +16,7 @@ from .notifications import Notification
 from .portal import OUTBOX_STATES, OutboxEvent, PortalCase, PortalClient, PortalNonce, ServiceItem
 from .rate_limits import RateLimitCounter
 from .registries import Assignment, CheckItem, ConflictOfInterest, Institution, Person
+from .restrictions import RESTRICTION_KINDS, ApplicationRestriction
 from .tasks import OPEN_TASK_STATES, Task, TaskCandidateGroup
 from .users import ApiToken, User
 
@@ -23,7 +24,9 @@ __all__ = [
     "ACTIVE_STATUSES",
     "OPEN_TASK_STATES",
     "OUTBOX_STATES",
+    "RESTRICTION_KINDS",
     "ApiToken",
+    "ApplicationRestriction",
     "Assignment",
     "AuditEvent",
     "CalendarYear",

@@ -38,6 +38,8 @@ class ProcessInstance(db.Model):
     parent_instance_id: Mapped[str | None] = mapped_column(String(36), index=True)
     process_key: Mapped[str] = mapped_column(String(255))
     business_key: Mapped[str | None] = mapped_column(String(255), index=True)
+    # The applying institution's credit code (the process property ``applicantCode``).
+    applicant_code: Mapped[str | None] = mapped_column(String(64), index=True)
     status: Mapped[str] = mapped_column(String(16), index=True)
     serialized: Mapped[str] = mapped_column(Text)
     variables: Mapped[dict] = mapped_column(JSONType)

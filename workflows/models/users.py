@@ -12,12 +12,16 @@ from .types import UTCDateTime
 
 
 class User(db.Model):
+    """A staff account; an applicant's account (group ``applicant``) is bound to one
+    institution by its unified social credit code and sees only that institution's cases."""
+
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(255), unique=True)
     groups: Mapped[list] = mapped_column(JSONType)
     active: Mapped[bool] = mapped_column(default=True)
+    institution_code: Mapped[str | None] = mapped_column(String(18))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
