@@ -83,7 +83,9 @@ def resolve_called(uow, definition: ProcessDefinition, resolved: dict | None = N
 
 
 def _specs(uow, definition: ProcessDefinition):
-    return cached_specs(definition.content_hash, lambda: _spec_json(uow, definition.id))
+    # one file may hold several processes: their content hash is the file's, so the key tells them apart
+    cache_key = f"{definition.key}:{definition.content_hash}"
+    return cached_specs(cache_key, lambda: _spec_json(uow, definition.id))
 
 
 def _spec_json(uow, definition_id: int) -> str:
