@@ -10,9 +10,10 @@ SpiffWorkflow moves data; ``install()`` is called once, by the ``workflows`` pac
 What changes, and the rule it follows:
 
 - **A step replaces the variables it names.** A task starts from a deep copy of its parent's
-  data; a user task's answer, a DMN result, a loop iteration's data and a message payload
-  replace each top-level variable they name (``DeepMerge`` is swapped for ``ReplacingMerge``
-  in the modules that merge task data). Variables not named are untouched.
+  data; a user task's answer, a loop iteration's data and a message payload replace each
+  top-level variable they name (``DeepMerge`` is swapped for ``ReplacingMerge`` in the modules
+  that merge task data). Variables not named are untouched. A DMN result still merges: its
+  dotted outputs (``applicant.risk``) are meant to set one field of an object.
 - **A join keeps what each branch changed.** Each variable takes the value of the branch that
   changed it since the fork (the branch that arrived last wins a tie); unchanged variables keep
   the fork's value. Only branches of the join's current round count, not earlier loop rounds.
@@ -37,7 +38,6 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.specs.mixins import multiinstance_task
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
-from SpiffWorkflow.dmn.specs import business_rule_task_mixin
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition as SpiffMessageEventDefinition
 from SpiffWorkflow.spiff.specs.mixins import user_task
 from SpiffWorkflow.util.task import TaskState
@@ -54,7 +54,7 @@ class ReplacingMerge:
         return a
 
 
-_MERGING_MODULES = (spiff_task, user_task, business_rule_task_mixin, multiinstance_task, bpmn_process_spec)
+_MERGING_MODULES = (spiff_task, user_task, multiinstance_task, bpmn_process_spec)
 
 
 def install() -> None:

@@ -7,7 +7,7 @@ from ..factories import CaseDriver, data_file, multipart, run_worker
 
 @pytest.fixture
 def case(client, auth):
-    files = [data_file("bpmn/answer_rounds.bpmn"), data_file("bpmn/parallel_answers.bpmn")]
+    files = [data_file(f"bpmn/{name}.bpmn") for name in ("answer_rounds", "parallel_answers", "loop_answers")]
     response = client.post("/api/v1/deployments", data=multipart(files), headers=auth.headers("designer"))
     assert response.status_code == 201, response.json
     return CaseDriver(client, auth)
@@ -74,3 +74,13 @@ def test_a_join_keeps_what_each_branch_answered(client, auth, case, order):
     assert (shown["items"], shown["note"]) == (["B1"], {"text": "新说明"})
     variables = case.instance(iid)["variables"]
     assert (variables["items"], variables["note"]) == (["B1"], {"text": "新说明"})
+
+
+def test_a_loop_iteration_s_answer_replaces_the_previous_iteration_s(client, auth, case):
+    iid = case.start("loop_answers", variables={})["id"]
+    case.complete(iid, "revise", "clerk", {"items": [{"name": "a", "qty": 1}, {"name": "b"}], "done": False})
+    shown = task_data(client, auth, case.task(iid, "revise", "clerk"), "clerk")
+    assert shown["items"] == [{"name": "a", "qty": 1}, {"name": "b"}]
+    case.complete(iid, "revise", "clerk", {"items": [{"name": "c"}], "done": True})
+
+    assert task_data(client, auth, case.task(iid, "check", "clerk"), "clerk")["items"] == [{"name": "c"}]
