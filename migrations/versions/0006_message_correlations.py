@@ -20,9 +20,7 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("message_subscriptions", schema=None) as batch_op:
         batch_op.add_column(
-            sa.Column(
-                "correlations", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True
-            )
+            sa.Column("correlations", sa.JSON().with_variant(postgresql.JSONB(), "postgresql"), nullable=True)
         )
 
 
