@@ -84,3 +84,15 @@ def test_a_loop_iteration_s_answer_replaces_the_previous_iteration_s(client, aut
     case.complete(iid, "revise", "clerk", {"items": [{"name": "c"}], "done": True})
 
     assert task_data(client, auth, case.task(iid, "check", "clerk"), "clerk")["items"] == [{"name": "c"}]
+
+
+def test_a_join_in_a_second_round_keeps_what_happened_since_the_first(client, auth, case):
+    iid = case.start("parallel_answers", variables={"items": ["A1", "A2"], "note": {"text": "原说明"}})["id"]
+    case.complete(iid, "edit_items", "clerk", {"items": ["B1"]})
+    case.complete(iid, "edit_note", "clerk", {"note": {"text": "新说明"}})
+    case.complete(iid, "check", "clerk", {"again": True, "items": ["X1"]})
+    case.complete(iid, "edit_note", "clerk", {"note": {"text": "第二轮"}})
+    case.complete(iid, "edit_items", "clerk", {"items_checked": True})
+
+    shown = task_data(client, auth, case.task(iid, "check", "clerk"), "clerk")
+    assert (shown["items"], shown["note"], shown["items_checked"]) == (["X1"], {"text": "第二轮"}, True)
