@@ -55,3 +55,18 @@ def test_a_sequential_instance_does_not_see_the_previous_instance_s_answer(clien
     summary = task_data(client, auth, case.task(iid, "summary", "clerk"), "clerk")
     assert summary["opinion"] == "不同意"
     assert "reviewer" not in summary
+
+
+def test_an_output_collection_is_filled_when_the_activity_completes(client, auth, case):
+    files = multipart([data_file("bpmn/sequential_reviews.bpmn")])
+    assert client.post("/api/v1/deployments", data=files, headers=auth.headers("designer")).status_code == 201
+    experts = [{"username": "expert1"}, {"username": "expert2"}]
+    iid = case.start("sequential_opinions", variables={"experts": experts})["id"]
+    case.complete(iid, "give_opinion", "reviewer", {"opinion": {"agree": True, "notes": ["n1"]}})
+
+    second = task_data(client, auth, case.task(iid, "give_opinion", "reviewer"), "reviewer")
+    assert second["expert"] == {"username": "expert2"} and second.get("opinions") == []
+    case.complete(iid, "give_opinion", "reviewer", {"opinion": {"agree": False}})
+    summary = task_data(client, auth, case.task(iid, "o_summary", "clerk"), "clerk")
+    assert summary["opinions"] == [{"agree": True, "notes": ["n1"]}, {"agree": False}]
+    assert "opinion" not in summary and "expert" not in summary
