@@ -47,9 +47,8 @@ def deliver_message(
         row = runtime.lock_instance(uow, instance_id)
         if row.status != "running":
             raise Conflict(f"the case {row.id} is {row.status}")
-        task_ids = {s.task_id for s in matched if s.instance_id == instance_id} & _still_waiting(
-            uow, row, name
-        )
+        named = {s.task_id for s in matched if s.instance_id == instance_id}
+        task_ids = named & _still_waiting(uow, row, name)
         if not task_ids:
             raise NotFound(f"the case {row.id} no longer waits for message '{name}'")
         deliver_to(config, uow, row, name, variables, actor, task_ids)
