@@ -22,7 +22,8 @@ What changes, and the rule it follows:
   activity), plus its input item. Instances' changes reach the case when the activity
   completes, in the order the instances completed; the item variable stays with its instance.
 - **A message payload** replaces the variables it names (or fills ``messageVariable``) when
-  the catch event runs, after the event has taken its parent's data. Correlation expressions
+  the catch event runs, after the event has taken its parent's data (also when the event
+  waits for a message or a timer). Correlation expressions
   the payload cannot answer are skipped instead of failing the catch: the engine correlates
   messages by its own subscriptions (``messages.py``).
 """
@@ -35,6 +36,7 @@ from copy import deepcopy
 import SpiffWorkflow.task as spiff_task
 from SpiffWorkflow.bpmn.specs import bpmn_process_spec
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.multiple import MultipleEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins import multiinstance_task
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
@@ -66,6 +68,7 @@ def install() -> None:
     MultiInstanceTask.merge_child = _note_completed_instance
     MultiInstanceTask._run_hook = _apply_instances
     SpiffMessageEventDefinition.update_task_data = _apply_payload
+    MultipleEventDefinition.update_task_data = _apply_seen_payloads
     MessageEventDefinition.calculate_correlations = _answerable_correlations
 
 
@@ -190,6 +193,13 @@ def _apply_payload(self, my_task) -> None:
         my_task.data[self.message_var] = deepcopy(payload)
     elif isinstance(payload, Mapping):
         my_task.data.update(deepcopy(dict(payload)))
+
+
+def _apply_seen_payloads(self, my_task) -> None:
+    """A catch event with several definitions (a message or a timer): the message's payload."""
+    for event in my_task.internal_data.get("seen_events", []):
+        if isinstance(event.event_definition, MessageEventDefinition) and isinstance(event.payload, Mapping):
+            my_task.data.update(deepcopy(dict(event.payload)))
 
 
 def _answerable_correlations(self, script_engine, properties, context) -> dict:

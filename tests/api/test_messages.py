@@ -177,3 +177,17 @@ def test_a_message_schema_deployed_alone_makes_a_new_version(client, auth, lab):
         "variables": {"status": "withdrawn"},
     }
     assert post(client, auth, body).status_code == 200
+
+
+def test_a_message_reaching_an_event_that_also_waits_for_a_timer_brings_its_payload(client, auth):
+    files = multipart([data_file("bpmn/message_or_timeout.bpmn")])
+    assert client.post("/api/v1/deployments", data=files, headers=auth.headers("designer")).status_code == 201
+    case = CaseDriver(client, auth)
+    started = case.start("message_or_timeout", variables={"answers": ["a", "b"]}, group="case_officer")
+    reply = {"answers": ["c"], "replied": True}
+    body = {"name": "applicant_reply", "business_key": started["business_key"], "variables": reply}
+    assert post(client, auth, body).status_code == 200
+
+    instance = case.instance(started["id"])
+    assert [t["bpmn_id"] for t in instance["active_tasks"]] == ["handle_reply"]
+    assert (instance["variables"]["answers"], instance["variables"]["replied"]) == (["c"], True)
