@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from sqlalchemy import func, select
 
-from . import audit
+from . import audit, message_specs
 from .bpmn_checks import check_document, check_process
 from .database import UnitOfWork
 from .errors import InvalidInput, NotFound, NotPermitted
@@ -90,7 +90,10 @@ def _bpmn_for_forms_only(uow, bpmn: dict, forms: dict) -> dict:
         return {}
     extra = {}
     for name in forms:
-        key = name.split("/")[-2] if "/" in name else None
+        folders = name.split("/")[:-1]
+        if folders[-1:] == ["messages"] and len(folders) > 1:
+            folders.pop()
+        key = folders[-1] if folders else None
         definition = latest_definition(uow, key) if key else None
         if definition is None:
             raise InvalidInput(
@@ -120,6 +123,10 @@ def _store(
         meta = task_spec.extensions["meta"]
         meta["form_hash"] = resolver.resolve(task_spec.bpmn_id, meta)
     start_form = resolver.resolve_start()
+    for message in sorted(
+        message_specs.caught_message_names((process.spec, *process.subprocess_specs.values()))
+    ):
+        resolver.resolve_message_schema(message)
     content_hash = _content_hash(process, dmn, resolver.used)
     if previous is not None and previous.content_hash == content_hash:
         return DeployedProcess(process.key, previous.version, previous.id, previous.name, changed=False)
@@ -217,9 +224,13 @@ class _FormResolver:
                 return self.resolve(task_spec.bpmn_id, meta)
         return self._find(f"{self.process.key}/start{SCHEMA_SUFFIX}")
 
-    def _find(self, name: str, ui_name: str | None = None) -> str | None:
+    def resolve_message_schema(self, message: str) -> str | None:
+        """The payload schema of a message the process waits for, found only by its full name."""
+        return self._find(message_specs.schema_name(self.process.key, message), exact=True)
+
+    def _find(self, name: str, ui_name: str | None = None, exact: bool = False) -> str | None:
         schema_name = name if name.endswith(SCHEMA_SUFFIX) or name.endswith(".json") else name + SCHEMA_SUFFIX
-        schema = self._uploaded(schema_name)
+        schema = self._uploaded(schema_name, exact)
         if schema is None:
             previous = self.previous.get(schema_name)
             if previous is not None:
@@ -228,11 +239,11 @@ class _FormResolver:
         ui_name = ui_name or schema_name.replace(SCHEMA_SUFFIX, UI_SUFFIX)
         return self._store(schema_name, schema, self._uploaded(ui_name))
 
-    def _uploaded(self, name: str) -> dict | None:
+    def _uploaded(self, name: str, exact: bool = False) -> dict | None:
         if name in self.uploaded:
             return self.uploaded[name]
         base = name.rsplit("/", 1)[-1]
-        matches = [n for n in self.uploaded if n.endswith("/" + name) or n == base]
+        matches = [n for n in self.uploaded if n.endswith("/" + name) or (n == base and not exact)]
         return self.uploaded[matches[0]] if len(matches) == 1 else None
 
     def _store(self, name: str, schema: dict, ui_schema: dict | None) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 
 from . import audit, deadlines
 from .clock import parse_moment
+from .message_specs import correlation_values
 from .models import OPEN_TASK_STATES, Job, MessageSubscription, Task, TaskCandidateGroup
 
 _CLOSED = ("completed", "cancelled")
@@ -191,10 +192,10 @@ def set_deadline(config, task_row: Task, spec: str, start, calendar) -> None:
 
 
 def sync_subscriptions(uow, row, workflow) -> None:
-    waiting = set()
+    waiting = {}
     if row.status not in _CLOSED:
         waiting = {
-            (str(t.id), definition.name, t.task_spec.bpmn_id)
+            (str(t.id), definition.name, t.task_spec.bpmn_id): (t, definition)
             for t, definition in _waiting_catchers(workflow, MessageEventDefinition)
         }
     existing = uow.session.scalars(
@@ -204,7 +205,8 @@ def sync_subscriptions(uow, row, workflow) -> None:
         if (sub.task_id, sub.name, sub.element_id) not in waiting:
             uow.session.delete(sub)
     known = {(s.task_id, s.name, s.element_id) for s in existing}
-    for task_id, name, element_id in waiting - known:
+    for key in waiting.keys() - known:
+        task_id, name, element_id = key
         uow.session.add(
             MessageSubscription(
                 instance_id=row.id,
@@ -212,6 +214,7 @@ def sync_subscriptions(uow, row, workflow) -> None:
                 business_key=row.business_key,
                 task_id=task_id,
                 element_id=element_id,
+                correlations=correlation_values(*waiting[key]),
             )
         )
 

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from . import audit, projection
 from .calendar import current_calendar
 from .errors import Conflict, NotFound
+from .failures import describe_failure
 from .models import ProcessDefinition, ProcessInstance
 from .sandbox import SandboxScriptEngine
 from .script_functions import ScriptFunctions
@@ -90,7 +91,9 @@ def resolve_called(uow, definition: ProcessDefinition, resolved: dict | None = N
 
 
 def _specs(uow, definition: ProcessDefinition):
-    return cached_specs(definition.content_hash, lambda: _spec_json(uow, definition.id))
+    # one file may hold several processes: their content hash is the file's, so the key tells them apart
+    cache_key = f"{definition.key}:{definition.content_hash}"
+    return cached_specs(cache_key, lambda: _spec_json(uow, definition.id))
 
 
 def _spec_json(uow, definition_id: int) -> str:
@@ -133,6 +136,11 @@ def run(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor, step=N
     that runs past ``config.max_task_depth`` (SpiffWorkflow would otherwise lose tasks).
     """
 
+    running = [None]  # the engine task being run, to name the element when an error does not
+
+    def track(task):
+        running[0] = task
+
     def guard(task):
         if task.depth > config.max_task_depth:
             raise TooDeep(task, config.max_task_depth)
@@ -142,13 +150,13 @@ def run(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor, step=N
         completed = step() if step is not None else None
         if completed is not None:
             guard(completed)
-        workflow.do_engine_steps(did_complete_task=guard)
+        workflow.do_engine_steps(will_complete_task=track, did_complete_task=guard)
         projection.resolve_open_tasks(workflow, config.clock.now())
     except SpiffWorkflowException as exc:
         cause = getattr(exc, "exception", None) or exc.__cause__
         if isinstance(cause, SQLAlchemyError | Conflict):
             raise cause from exc
-        _record_error(config, uow, row, actor, exc)
+        _record_error(config, uow, row, actor, describe_failure(workflow, exc, running[0]), exc)
 
 
 class TooDeep(WorkflowTaskException):
@@ -160,15 +168,9 @@ class TooDeep(WorkflowTaskException):
         )
 
 
-def _record_error(config, uow, row, actor, exc) -> None:
-    task = getattr(exc, "task", None)
-    spec = task.task_spec if task is not None else None
-    notes = [n for n in getattr(exc, "__notes__", []) if n]
+def _record_error(config, uow, row, actor, failure: dict, exc) -> None:
     row.error = {
-        "element_id": getattr(spec, "bpmn_id", None),
-        "element_name": getattr(spec, "bpmn_name", None),
-        "task_id": str(task.id) if task is not None else None,
-        "message": " ".join([str(exc), *notes]).strip(),
+        **failure,
         "line": getattr(exc, "line_number", None) or None,
         "at": config.clock.now().isoformat(),
     }

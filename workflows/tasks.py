@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -222,10 +223,12 @@ def complete_task(config, actor, task_id: str, data: dict) -> tuple[Task, Instan
 
 
 def _submit(spiff_task, data: dict):
+    """The answer replaces each variable it names (``task_data``); the form's ``variable``
+    attribute, when a Spiff user task has one, puts the whole answer into that variable."""
     spec = spiff_task.task_spec
     if hasattr(spec, "add_data_from_form"):
         spec.add_data_from_form(spiff_task, data)
     else:
-        spiff_task.data.update(data)
+        spiff_task.data.update(deepcopy(data))
     spiff_task.run()
     return spiff_task

@@ -12,8 +12,14 @@ blp = Blueprint("messages", __name__, url_prefix="/api/v1/messages", description
 @blp.response(200, MessageResultSchema)
 @blp.problems(403, 404, 409, 422)
 def deliver(body):
-    """Deliver a message to the case(s) waiting for it; 404 when none waits."""
+    """Deliver a message to the one case it names; 404 when none waits, 409 when several match."""
     ids = deliver_message(
-        runtime.config(), runtime.actor(), body["name"], body.get("business_key"), body["variables"]
+        runtime.config(),
+        runtime.actor(),
+        body["name"],
+        body["variables"],
+        business_key=body.get("business_key"),
+        process_key=body.get("process_key"),
+        correlation_keys=body["correlation_keys"],
     )
     return {"delivered_to": ids}

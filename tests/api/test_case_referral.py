@@ -154,3 +154,18 @@ def test_clues_about_public_officials_go_to_the_supervisory_commission_as_well(c
         {"commission": "和平区监委", "sent_on": "2026-03-03"},
     )
     assert case.active(iid) == ["head_decision"]
+
+
+def test_an_answer_outside_the_message_schema_is_422_and_the_case_still_waits(client, auth, case):
+    iid = referral(case)
+    key = sent(case, iid)
+    body = {"name": "public_security_answer", "business_key": key, "variables": {"filing_decision": "maybe"}}
+    response = client.post("/api/v1/messages", json=body, headers=auth.headers("case_officer"))
+    assert response.status_code == 422
+    assert [e["pointer"] for e in response.json["errors"]] == ["/variables/filing_decision"]
+    forwarded = {**body, "variables": {"filing_decision": "forwarded"}}
+    response = client.post("/api/v1/messages", json=forwarded, headers=auth.headers("case_officer"))
+    assert [e["pointer"] for e in response.json["errors"]] == ["/variables/forwarded_to"]
+    assert case.active(iid) == []
+    answer(client, auth, "public_security_answer", key, filing_decision="forwarded", forwarded_to="市检察院")
+    assert case.instance(iid)["variables"]["outcome"] == "forwarded"

@@ -206,3 +206,11 @@ def test_runaway_loop_fails_loudly_instead_of_losing_tasks(client, auth):
     assert response.json["status"] == "error"
     assert response.json["error"]["element_id"] in ("count", "more", "merge")
     assert "loop" in response.json["error"]["message"]
+
+
+def test_each_process_of_a_file_with_two_runs_its_own_diagram(client, auth):
+    _deploy_data(client, auth, "bpmn/gateway_no_match.bpmn")
+    case = CaseDriver(client, auth)
+    first = case.start("exclusive_no_match", variables={})["id"]
+    second = case.start("inclusive_no_match", variables={})["id"]
+    assert (case.active(first), case.active(second)) == (["prepare"], ["i_prepare"])

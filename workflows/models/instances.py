@@ -73,6 +73,8 @@ class MessageSubscription(db.Model):
     business_key: Mapped[str | None] = mapped_column(String(255))
     task_id: Mapped[str] = mapped_column(String(36))
     element_id: Mapped[str] = mapped_column(String(255))
+    # the case's value of each correlation property the message declares (None: it has none)
+    correlations: Mapped[dict | None] = mapped_column(JSONType)
 
 
 class IdempotencyRecord(db.Model):
