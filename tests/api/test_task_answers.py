@@ -13,8 +13,8 @@ def case(client, auth):
     return CaseDriver(client, auth)
 
 
-def task_data(client, auth, task: dict, group: str) -> dict:
-    response = client.get(f"/api/v1/tasks/{task['id']}", headers=auth.headers(group))
+def task_data(client, task: dict, headers: dict) -> dict:
+    response = client.get(f"/api/v1/tasks/{task['id']}", headers=headers)
     assert response.status_code == 200, response.json
     return response.json["data"]
 
@@ -27,11 +27,13 @@ def test_a_second_supplement_notice_replaces_the_first_list(portal, app, client,
     notice = {"decision": "supplement", "missing_items": ["A1", "A2"]}
     case.complete(iid, "accept_application", "clerk", notice)
     case.complete(iid, "submit_supplements", "applicant", {"materials": [{"name": "A1"}]})
-    case.complete(iid, "accept_application", "clerk", {"decision": "supplement", "missing_items": ["B1"]})
+    again = {"decision": "supplement", "missing_items": ["B1"], "repeat_reason": "补正材料中的授权书无签字"}
+    case.complete(iid, "accept_application", "clerk", again)
 
     assert case.instance(iid)["variables"]["missing_items"] == ["B1"]
     supplements = case.task(iid, "submit_supplements", "applicant")
-    assert task_data(client, auth, supplements, "applicant")["missing_items"] == ["B1"]
+    code = case.instance(iid)["variables"]["applicant"]["credit_code"]
+    assert task_data(client, supplements, auth.applicant(code))["missing_items"] == ["B1"]
     run_worker(app)
     events = portal.get("/api/v1/portal/events?after=0").json["events"]
     requested = [e["payload"] for e in events if e["type"] == "supplements_requested"]
@@ -52,7 +54,7 @@ def test_lists_of_objects_and_nested_objects_are_replaced_whole(client, auth, ca
     variables = case.instance(iid)["variables"]
     assert variables["rows"] == [{"name": "c"}]
     assert variables["profile"] == {"address": {"city": "北京"}}
-    shown = task_data(client, auth, case.task(iid, "review", "clerk"), "clerk")
+    shown = task_data(client, case.task(iid, "review", "clerk"), auth.headers("clerk"))
     assert (shown["rows"], shown["profile"]) == (second["rows"], second["profile"])
 
 
@@ -70,7 +72,7 @@ def test_a_join_keeps_what_each_branch_answered(client, auth, case, order):
     for bpmn_id in order:
         case.complete(iid, bpmn_id, "clerk", answers[bpmn_id])
 
-    shown = task_data(client, auth, case.task(iid, "check", "clerk"), "clerk")
+    shown = task_data(client, case.task(iid, "check", "clerk"), auth.headers("clerk"))
     assert (shown["items"], shown["note"]) == (["B1"], {"text": "新说明"})
     variables = case.instance(iid)["variables"]
     assert (variables["items"], variables["note"]) == (["B1"], {"text": "新说明"})
@@ -79,11 +81,13 @@ def test_a_join_keeps_what_each_branch_answered(client, auth, case, order):
 def test_a_loop_iteration_s_answer_replaces_the_previous_iteration_s(client, auth, case):
     iid = case.start("loop_answers", variables={})["id"]
     case.complete(iid, "revise", "clerk", {"items": [{"name": "a", "qty": 1}, {"name": "b"}], "done": False})
-    shown = task_data(client, auth, case.task(iid, "revise", "clerk"), "clerk")
+    shown = task_data(client, case.task(iid, "revise", "clerk"), auth.headers("clerk"))
     assert shown["items"] == [{"name": "a", "qty": 1}, {"name": "b"}]
     case.complete(iid, "revise", "clerk", {"items": [{"name": "c"}], "done": True})
 
-    assert task_data(client, auth, case.task(iid, "check", "clerk"), "clerk")["items"] == [{"name": "c"}]
+    assert task_data(client, case.task(iid, "check", "clerk"), auth.headers("clerk"))["items"] == [
+        {"name": "c"}
+    ]
 
 
 def test_a_join_in_a_second_round_keeps_what_happened_since_the_first(client, auth, case):
@@ -94,5 +98,5 @@ def test_a_join_in_a_second_round_keeps_what_happened_since_the_first(client, au
     case.complete(iid, "edit_note", "clerk", {"note": {"text": "第二轮"}})
     case.complete(iid, "edit_items", "clerk", {"items_checked": True})
 
-    shown = task_data(client, auth, case.task(iid, "check", "clerk"), "clerk")
+    shown = task_data(client, case.task(iid, "check", "clerk"), auth.headers("clerk"))
     assert (shown["items"], shown["note"], shown["items_checked"]) == (["X1"], {"text": "第二轮"}, True)
