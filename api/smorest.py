@@ -10,7 +10,7 @@ import flask_smorest
 import marshmallow as ma
 from flask import current_app, request
 from flask_smorest.spec.plugins import integerconverter2paramschema, unicodeconverter2paramschema
-from werkzeug.exceptions import RequestURITooLarge
+from werkzeug.exceptions import NotFound, RequestURITooLarge
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
 from workflows.errors import FieldError, InvalidInput
@@ -22,11 +22,21 @@ from .strict_json import JsonBodyParser, JSONProvider, Request
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """``<int:...>`` path values a database id can be: larger ones match no route (404)."""
+    """``<int:...>`` path values, documented up to what an INTEGER id holds. The bound is checked
+    after routing (``_ids_in_range``): a converter refusing the value would make werkzeug answer
+    405 when the same path has a route for another method."""
 
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", INT32_MAX)
         super().__init__(map, *args, **kwargs)
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+
+def _ids_in_range(endpoint, values) -> None:
+    if any(isinstance(value, int) and value > INT32_MAX for value in (values or {}).values()):
+        raise NotFound("No such resource: the id is past the range of ids.")
 
 
 class PathSegmentConverter(UnicodeConverter):
@@ -57,6 +67,7 @@ class Api(flask_smorest.Api):
         app.url_map.converters["int"] = DatabaseIdConverter
         app.url_map.converters["default"] = app.url_map.converters["string"] = PathSegmentConverter
         app.json, app.request_class = JSONProvider(app), Request
+        app.url_value_preprocessor(_ids_in_range)
         app.before_request(_bound_query_string)
         super().init_app(app, spec_kwargs=spec_kwargs)
         self.register_converter(DatabaseIdConverter, integerconverter2paramschema)
