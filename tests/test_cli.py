@@ -48,3 +48,13 @@ def test_demo_users_come_with_a_reviewer_and_inspector_pool(app, client):
     assert runner.invoke(args=["users", "demo"]).exit_code == 0
     people = client.get("/api/v1/registries/people", headers={"Authorization": f"Bearer {token}"}).json
     assert sorted(p["username"] for p in people) == ["expert1", "inspector1", "inspector2", "leader1"]
+
+
+def test_users_create_refuses_a_name_with_a_trailing_newline_or_control_character(app):
+    runner = app.test_cli_runner()
+    for name in ["wang\n", "wang\x1b[31m", "wang\u202e"]:
+        result = runner.invoke(args=["users", "create", name, "--group", "clerk"])
+        assert result.exit_code != 0, name
+        assert "invalid user name" in result.output
+    with app.app_context():
+        assert db.session.scalars(select(User.name)).all() == []

@@ -45,9 +45,9 @@ def _digest(token: str) -> str:
 
 def create_user_token(name: str, groups: list[str]) -> str:
     """Create the user (or add groups to an existing one) and issue a new token."""
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise InvalidInput(f"invalid user name '{name}'")
-    bad = [g for g in groups if not _GROUP.match(g)]
+    bad = [g for g in groups if not _GROUP.fullmatch(g)]
     if bad:
         raise InvalidInput(f"invalid group names: {', '.join(bad)}")
     token = secrets.token_urlsafe(32)

@@ -1,14 +1,15 @@
 import marshmallow as ma
 
+from ..fields import Name
 from ..smorest import Schema
 from ..tasks.schemas import TaskSchema
 
 
 class CalendarYearSchema(Schema):
     year = ma.fields.Integer(dump_only=True)
-    source = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
+    source = Name(required=True, validate=ma.validate.Length(min=1, max=500))
     holidays = ma.fields.Dict(
-        keys=ma.fields.String(),
+        keys=Name(validate=ma.validate.Length(min=1, max=100)),
         values=ma.fields.List(ma.fields.String()),
         required=True,
         metadata={"description": "holiday name -> its days off (YYYY-MM-DD)"},

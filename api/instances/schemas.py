@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from ..fields import Name, Text
 from ..smorest import Schema
 from ..tasks.schemas import TaskSchema
 
@@ -46,7 +47,7 @@ class InstanceSchema(Schema):
 
 
 class InstanceStartSchema(Schema):
-    business_key = ma.fields.String(allow_none=True, validate=ma.validate.Length(min=1, max=255))
+    business_key = Name(allow_none=True, validate=ma.validate.Length(min=1, max=255))
     variables = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
     version = ma.fields.Integer(validate=ma.validate.Range(min=1))
 
@@ -55,9 +56,7 @@ class IdempotencyHeaderSchema(Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    idempotency_key = ma.fields.String(
-        data_key="Idempotency-Key", validate=ma.validate.Length(min=1, max=255)
-    )
+    idempotency_key = Name(data_key="Idempotency-Key", validate=ma.validate.Length(min=1, max=255))
 
 
 class InstanceQueryArgsSchema(Schema):
@@ -69,7 +68,7 @@ class InstanceQueryArgsSchema(Schema):
 
 
 class CancelSchema(Schema):
-    reason = ma.fields.String(allow_none=True)
+    reason = Text(allow_none=True)
 
 
 class RetrySchema(Schema):

@@ -1,11 +1,12 @@
 import marshmallow as ma
 
+from ..fields import Name
 from ..smorest import Schema
 
 
 class MessageSchema(Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=255))
-    business_key = ma.fields.String(allow_none=True)
+    name = Name(required=True, validate=ma.validate.Length(min=1, max=255))
+    business_key = Name(allow_none=True, validate=ma.validate.Length(min=1, max=255))
     variables = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
 
 

@@ -2,6 +2,7 @@ import marshmallow as ma
 
 from workflows.models import OUTBOX_STATES
 
+from ..fields import Name, Text
 from ..smorest import Schema
 
 _SHA256 = ma.validate.Regexp(r"^[0-9a-f]{64}$", error="must be a lowercase hex SHA-256")
@@ -9,34 +10,34 @@ _ID_TYPES = ["uscc", "id_card", "passport", "other"]
 
 
 class ApplicantSchema(Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    name = Name(required=True, validate=ma.validate.Length(min=1, max=200))
     id_type = ma.fields.String(
         required=True,
         validate=ma.validate.OneOf(_ID_TYPES),
         metadata={"description": "uscc (统一社会信用代码), id_card, passport or other"},
     )
-    id_number = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    id_number = Name(required=True, validate=ma.validate.Length(min=1, max=64))
 
 
 class AgentSchema(ApplicantSchema):
-    phone = ma.fields.String(validate=ma.validate.Length(max=32))
+    phone = Name(validate=ma.validate.Length(max=32))
 
 
 class MaterialSchema(Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
-    type = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
-    file_ref = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
+    name = Name(required=True, validate=ma.validate.Length(min=1, max=500))
+    type = Name(required=True, validate=ma.validate.Length(min=1, max=64))
+    file_ref = Name(required=True, validate=ma.validate.Length(min=1, max=1000))
     sha256 = ma.fields.String(required=True, validate=_SHA256)
 
 
 class ApplicationSchema(Schema):
-    item_code = ma.fields.String(
+    item_code = Name(
         required=True, validate=ma.validate.Length(min=1, max=64), metadata={"description": "事项编码"}
     )
-    item_version = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
+    item_version = Name(required=True, validate=ma.validate.Length(min=1, max=32))
     applicant = ma.fields.Nested(ApplicantSchema, required=True)
     agent = ma.fields.Nested(AgentSchema, allow_none=True)
-    channel = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
+    channel = Name(required=True, validate=ma.validate.Length(min=1, max=32))
     received_at = ma.fields.AwareDateTime(required=True)
     materials = ma.fields.List(ma.fields.Nested(MaterialSchema), required=True)
     item_data = ma.fields.Dict(
@@ -71,7 +72,7 @@ class RatingSchema(Schema):
     level = ma.fields.Integer(
         required=True, metadata={"description": "5 very satisfied .. 1 very dissatisfied (好差评)"}
     )
-    comment = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
+    comment = Text(allow_none=True, validate=ma.validate.Length(max=2000))
     rated_at = ma.fields.DateTime(dump_only=True)
 
 
@@ -125,7 +126,7 @@ class TaskDataSchema(Schema):
 
 
 class WithdrawalSchema(Schema):
-    note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
+    note = Text(allow_none=True, validate=ma.validate.Length(max=2000))
 
 
 class EventSchema(Schema):
