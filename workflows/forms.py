@@ -11,17 +11,21 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import lru_cache
+from itertools import islice
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
 from .errors import FieldError, InvalidInput
+from .text import excerpt, quoted
 
 SCHEMA_SUFFIX = ".schema.json"
 UI_SUFFIX = ".uischema.json"
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 FORMAT_CHECKER = FormatChecker()
+# Errors listed per submission and the length of each message (a problem quotes excerpts only).
+_MAX_ERRORS, _MESSAGE_CHARS = 50, 300
 
 
 @FORMAT_CHECKER.checks("unified-social-credit-code")
@@ -110,12 +114,26 @@ def validate_form_data(schema: dict, data: dict, prefix: str = "") -> None:
     """Raise ``InvalidInput`` listing every invalid field as a JSON pointer."""
     validator = _validator(json.dumps(schema, sort_keys=True))
     errors = [
-        FieldError(prefix + _pointer(error.absolute_path, error), error.message)
-        for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+        FieldError(prefix + _pointer(error.absolute_path, error), _message(error))
+        for error in sorted(
+            islice(validator.iter_errors(data), _MAX_ERRORS), key=lambda e: list(e.absolute_path)
+        )
     ]
     if errors:
         fields = ", ".join(e.pointer for e in errors)
         raise InvalidInput(f"The submitted data is invalid: {fields}", errors=errors)
+
+
+def _message(error) -> str:
+    """jsonschema's message quoting only an excerpt of the value: it embeds the value's whole
+    ``repr``, which for a large submission would be sent back in full."""
+    message = error.message
+    if len(message) <= _MESSAGE_CHARS:
+        return message
+    full = repr(error.instance)
+    if message.startswith(full):
+        message = quoted(error.instance) + message[len(full) :]
+    return excerpt(message, _MESSAGE_CHARS)
 
 
 def _pointer(path, error) -> str:

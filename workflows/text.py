@@ -32,6 +32,11 @@ def refused_character(value: str, multiline: bool = False) -> str | None:
 
 def excerpt(value, limit: int = _EXCERPT_CHARS) -> str:
     """At most ``limit`` characters of ``value`` (a string, or the repr of anything else),
-    with an ellipsis when shortened: what an error message may quote of an input."""
+    ending with an ellipsis when shortened: what an error message may quote of an input."""
     text = value if isinstance(value, str) else _REPR.repr(value)
-    return text if len(text) <= limit else text[:limit] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def quoted(value) -> str:
+    """An excerpt of ``value`` as ``repr`` writes it (strings in quotes)."""
+    return repr(excerpt(value)) if isinstance(value, str) else excerpt(value)
