@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from datetime import date, datetime
 from functools import lru_cache
 from itertools import islice
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
+from .clock import outside_supported_range
 from .errors import FieldError, InvalidInput
 from .text import excerpt, quoted
 
@@ -24,6 +27,8 @@ UI_SUFFIX = ".uischema.json"
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 FORMAT_CHECKER = FormatChecker()
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})")
 # Errors listed per submission and the length of each message (a problem quotes excerpts only).
 _MAX_ERRORS, _MESSAGE_CHARS = 50, 300
 
@@ -37,6 +42,26 @@ def is_credit_code(value) -> bool:
         return False
     total = sum(_USCC_CHARS.index(c) * w for c, w in zip(value[:17], _USCC_WEIGHTS, strict=True))
     return value[17] == _USCC_CHARS[(31 - total % 31) % 31]
+
+
+@FORMAT_CHECKER.checks("date-time", raises=ValueError)
+def is_date_time(value) -> bool:
+    """RFC 3339 with its offset, within the supported range (Beijing dates 1970 to 2199)."""
+    if not isinstance(value, str):
+        return True
+    return bool(_DATE_TIME.fullmatch(value)) and not outside_supported_range(
+        datetime.fromisoformat(value.upper())
+    )
+
+
+@FORMAT_CHECKER.checks("date", raises=ValueError)
+def is_date(value) -> bool:
+    """An RFC 3339 full date (``YYYY-MM-DD``) within the supported range."""
+    if not isinstance(value, str):
+        return True
+    if not _DATE.fullmatch(value):
+        return False
+    return not outside_supported_range(date.fromisoformat(value))
 
 
 _CAMUNDA_TYPES = {"string": "string", "long": "integer", "boolean": "boolean", "date": "string"}

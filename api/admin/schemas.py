@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from ..fields import Name
+from ..fields import Date, DateTime, Name
 from ..smorest import Schema
 from ..tasks.schemas import TaskSchema
 
@@ -17,7 +17,7 @@ class CalendarYearSchema(Schema):
     workdays = ma.fields.List(
         ma.fields.String(), load_default=list, metadata={"description": "weekend make-up working days (调休)"}
     )
-    loaded_at = ma.fields.DateTime(dump_only=True)
+    loaded_at = DateTime(dump_only=True)
     loaded_by = ma.fields.String(dump_only=True)
 
 
@@ -32,7 +32,7 @@ class FlaggedInstanceSchema(Schema):
     process_key = ma.fields.String()
     business_key = ma.fields.String(allow_none=True)
     status = ma.fields.String()
-    statutory_due_at = ma.fields.DateTime(allow_none=True)
+    statutory_due_at = DateTime(allow_none=True)
 
 
 class FlaggedSchema(Schema):
@@ -47,19 +47,19 @@ class IncidentSchema(Schema):
     payload = ma.fields.Dict()
     attempts = ma.fields.Integer()
     last_error = ma.fields.String(allow_none=True)
-    due_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
+    due_at = DateTime()
+    updated_at = DateTime()
     state = ma.fields.String()
 
 
 class WorkingDaysArgsSchema(Schema):
-    start = ma.fields.AwareDateTime(default_timezone=None)
+    start = DateTime()
     days = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=3660))
 
 
 class WorkingDaysSchema(Schema):
-    day = ma.fields.Date()
-    due_at = ma.fields.DateTime()
+    day = Date()
+    due_at = DateTime()
     complete = ma.fields.Boolean(
         metadata={"description": "false when a year without holiday data was crossed"}
     )

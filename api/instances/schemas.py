@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from ..fields import Name, Text
+from ..fields import DateTime, Name, Text
 from ..smorest import Schema
 from ..tasks.schemas import TaskSchema
 
@@ -11,12 +11,12 @@ class InstanceErrorSchema(Schema):
     task_id = ma.fields.String(allow_none=True)
     message = ma.fields.String()
     line = ma.fields.Integer(allow_none=True)
-    at = ma.fields.String()
+    at = DateTime()
 
 
 class ClockPauseSchema(Schema):
-    start = ma.fields.String(data_key="from", attribute="from")
-    to = ma.fields.String(allow_none=True)
+    start = DateTime(data_key="from", attribute="from")
+    to = DateTime(allow_none=True)
     element_id = ma.fields.String()
     task_id = ma.fields.String()
 
@@ -30,15 +30,15 @@ class InstanceSchema(Schema):
     definition_version = ma.fields.Integer()
     variables = ma.fields.Dict()
     error = ma.fields.Nested(InstanceErrorSchema, allow_none=True)
-    started_at = ma.fields.DateTime()
+    started_at = DateTime()
     started_by = ma.fields.String()
-    ended_at = ma.fields.DateTime(allow_none=True)
+    ended_at = DateTime(allow_none=True)
     active_tasks = ma.fields.List(ma.fields.Nested(TaskSchema))
     statutory_limit = ma.fields.String(
         allow_none=True, metadata={"description": "the case's legal limit, e.g. 20WD"}
     )
-    statutory_started_at = ma.fields.DateTime(allow_none=True)
-    statutory_due_at = ma.fields.DateTime(
+    statutory_started_at = DateTime(allow_none=True)
+    statutory_due_at = DateTime(
         allow_none=True, metadata={"description": "recomputed with the paused working days (暂停计时)"}
     )
     clock_paused = ma.fields.Boolean()
@@ -77,7 +77,7 @@ class RetrySchema(Schema):
 
 class AuditEventSchema(Schema):
     id = ma.fields.Integer()
-    at = ma.fields.DateTime()
+    at = DateTime()
     actor = ma.fields.String()
     action = ma.fields.String()
     instance_id = ma.fields.String(allow_none=True)

@@ -12,7 +12,7 @@ from workflows.models.registries import (
     PERSON_KINDS,
 )
 
-from ..fields import Name, Text
+from ..fields import Date, DateTime, Name, Text
 from ..smorest import Schema
 
 _TEXT = ma.validate.Length(min=1, max=255)
@@ -55,8 +55,8 @@ PersonUpdateSchema = patch_schema(PersonCreateSchema, "PersonUpdate")
 
 class PersonSchema(PersonCreateSchema):
     id = ma.fields.Integer()
-    created_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
+    created_at = DateTime()
+    updated_at = DateTime()
 
 
 class PersonQueryArgsSchema(Schema):
@@ -73,8 +73,8 @@ class PersonQueryArgsSchema(Schema):
 class ConflictCreateSchema(Schema):
     credit_code = Name(required=True, validate=ma.validate.Length(equal=18))
     kind = _choice(CONFLICT_KINDS, required=True, metadata={"description": "employment | consulting | ..."})
-    start_date = ma.fields.Date(required=True)
-    end_date = ma.fields.Date(allow_none=True, metadata={"description": "null while ongoing"})
+    start_date = Date(required=True)
+    end_date = Date(allow_none=True, metadata={"description": "null while ongoing"})
     note = Text(allow_none=True)
 
 
@@ -92,7 +92,7 @@ class ConflictImportSchema(ConflictCreateSchema):
 class ConflictSchema(ConflictCreateSchema):
     id = ma.fields.Integer()
     person_id = ma.fields.Integer()
-    created_at = ma.fields.DateTime()
+    created_at = DateTime()
 
 
 class InstitutionCreateSchema(Schema):
@@ -110,8 +110,8 @@ InstitutionUpdateSchema = patch_schema(InstitutionCreateSchema, "InstitutionUpda
 
 class InstitutionSchema(InstitutionCreateSchema):
     id = ma.fields.Integer()
-    created_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
+    created_at = DateTime()
+    updated_at = DateTime()
 
 
 class InstitutionQueryArgsSchema(Schema):
@@ -152,8 +152,8 @@ CheckItemUpdateSchema = patch_schema(CheckItemCreateSchema, "CheckItemUpdate")
 class CheckItemSchema(CheckItemCreateSchema):
     id = ma.fields.Integer()
     inspector_requirements = ma.fields.Dict()
-    created_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
+    created_at = DateTime()
+    updated_at = DateTime()
 
 
 class CheckItemQueryArgsSchema(Schema):
@@ -171,8 +171,8 @@ class AssignmentSchema(Schema):
     credit_code = ma.fields.String(allow_none=True)
     role = ma.fields.String(metadata={"description": "leader | member | inspector"})
     status = ma.fields.String(metadata={"description": "pending | confirmed | declined | expired | released"})
-    assigned_at = ma.fields.DateTime()
-    responded_at = ma.fields.DateTime(allow_none=True)
+    assigned_at = DateTime()
+    responded_at = DateTime(allow_none=True)
 
 
 class AssignmentQueryArgsSchema(Schema):
