@@ -18,6 +18,7 @@ from itertools import islice
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
+from . import json_rules
 from .clock import outside_supported_range
 from .errors import FieldError, InvalidInput
 from .text import excerpt, quoted
@@ -69,9 +70,11 @@ _CAMUNDA_TYPES = {"string": "string", "long": "integer", "boolean": "boolean", "
 
 def load_json_file(name: str, content: bytes) -> dict:
     try:
-        document = json.loads(content.decode("utf-8"))
+        document = json_rules.loads(content.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"{name} is not valid JSON: {exc}", file=name) from exc
+    except InvalidInput as exc:
+        raise InvalidInput(f"{name}: {exc.detail}", errors=exc.errors, file=name) from exc
     if not isinstance(document, dict):
         raise InvalidInput(f"{name} must hold a JSON object", file=name)
     if name.endswith(SCHEMA_SUFFIX):

@@ -131,3 +131,46 @@ ratio = big - big</bpmn:script></bpmn:scriptTask>
     raw = client.get(f"/api/v1/process-instances/{started['id']}", headers=auth.headers("admin")).data
     variables = json.loads(raw, parse_constant=lambda name: pytest.fail(f"{name} in a response"))["variables"]
     assert (variables["big"], variables["ratio"]) == (None, None)
+
+
+@pytest.mark.parametrize("value", ["NaN", "1e999", '"\\u0000"'])
+def test_a_form_file_breaking_the_json_rules_is_refused_at_deployment(client, auth, value):
+    form = '{"type": "object", "properties": {"x": {"type": "number", "default": ' + value + "}}}"
+    files = multipart([("simple.bpmn", one_task_process()), ("simple/do_it.schema.json", form.encode())])
+    response = client.post("/api/v1/deployments", data=files, headers=auth.headers("designer"))
+    assert response.status_code == 422
+    assert response.json["file"] == "simple/do_it.schema.json"
+    assert client.get("/api/v1/process-definitions", headers=auth.headers("designer")).json == []
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_a_non_finite_number_a_script_hands_to_another_case_is_stored_as_null(client, auth, backend):
+    parent = bpmn_document(
+        """
+  <bpmn:process id="handover" isExecutable="true" camunda:candidateStarterGroups="clerk">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="compute" />
+    <bpmn:scriptTask id="compute"><bpmn:script>shared = {"ratio": 1e308 * 10}</bpmn:script></bpmn:scriptTask>
+    <bpmn:sequenceFlow id="f2" sourceRef="compute" targetRef="hand_over" />
+    <bpmn:serviceTask id="hand_over">
+      <bpmn:extensionElements>
+        <spiffworkflow:serviceTaskOperator id="start_process" resultVariable="child">
+          <spiffworkflow:parameters>
+            <spiffworkflow:parameter id="process_key" type="str" value="'simple'" />
+            <spiffworkflow:parameter id="business_key" type="str" value="None" />
+            <spiffworkflow:parameter id="variables" type="any" value="shared" />
+          </spiffworkflow:parameters>
+        </spiffworkflow:serviceTaskOperator>
+      </bpmn:extensionElements>
+    </bpmn:serviceTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="hand_over" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>"""
+    )
+    files = multipart([("handover.bpmn", parent), ("simple.bpmn", one_task_process())])
+    assert client.post("/api/v1/deployments", data=files, headers=auth.headers("designer")).status_code == 201
+    started = CaseDriver(client, auth).start("handover", variables={})
+    child_id = started["variables"]["child"]["instance_id"]
+    response = client.get(f"/api/v1/process-instances/{child_id}/history", headers=auth.headers("admin"))
+    assert response.status_code == 200
+    assert response.json[0]["details"]["variables"] == {"ratio": None}
