@@ -60,6 +60,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _engine_config(config) -> EngineConfig:
     return EngineConfig(
         max_task_depth=config["BPM_MAX_TASK_DEPTH"],
+        max_json_depth=config["BPM_MAX_JSON_DEPTH"],
         certificate_region_code=config["BPM_CERTIFICATE_REGION_CODE"],
         oversight_thresholds=(config["BPM_REMINDER_SHARE"], config["BPM_WARNING_SHARE"]),
         job_lease_seconds=config["BPM_JOB_LEASE_SECONDS"],

@@ -68,9 +68,9 @@ def is_date(value) -> bool:
 _CAMUNDA_TYPES = {"string": "string", "long": "integer", "boolean": "boolean", "date": "string"}
 
 
-def load_json_file(name: str, content: bytes) -> dict:
+def load_json_file(name: str, content: bytes, max_depth: int = json_rules.DEFAULT_MAX_DEPTH) -> dict:
     try:
-        document = json_rules.loads(content.decode("utf-8"))
+        document = json_rules.loads(content.decode("utf-8"), max_depth)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"{name} is not valid JSON: {exc}", file=name) from exc
     except InvalidInput as exc:

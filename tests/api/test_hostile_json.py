@@ -133,7 +133,7 @@ ratio = big - big</bpmn:script></bpmn:scriptTask>
     assert (variables["big"], variables["ratio"]) == (None, None)
 
 
-@pytest.mark.parametrize("value", ["NaN", "1e999", '"\\u0000"'])
+@pytest.mark.parametrize("value", ["NaN", "1e999", '"\\u0000"', "[" * 70 + "]" * 70])
 def test_a_form_file_breaking_the_json_rules_is_refused_at_deployment(client, auth, value):
     form = '{"type": "object", "properties": {"x": {"type": "number", "default": ' + value + "}}}"
     files = multipart([("simple.bpmn", one_task_process()), ("simple/do_it.schema.json", form.encode())])
