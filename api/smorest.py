@@ -61,7 +61,8 @@ def _bound_query_string() -> None:
 
 
 class Api(flask_smorest.Api):
-    """flask-smorest's Api whose HTTP errors (schema failures included) are RFC 9457 problems."""
+    """flask-smorest's Api whose HTTP errors (schema failures included) are RFC 9457 problems;
+    it installs the input rules on the app before any route is registered."""
 
     def init_app(self, app, *, spec_kwargs=None):
         app.url_map.converters["int"] = DatabaseIdConverter

@@ -51,7 +51,7 @@ def format_moment(moment: datetime) -> str:
     """The one way the engine and the API write a moment: ``2026-03-02T09:00:00+08:00``
     (fractional seconds only when there are some)."""
     if moment.tzinfo is None:
-        raise ValueError("a naive datetime has no place in the API")
+        raise ValueError("format_moment needs an aware datetime")
     return moment.astimezone(BUREAU_TZ).isoformat()
 
 

@@ -50,9 +50,9 @@ def is_date_time(value) -> bool:
     """RFC 3339 with its offset, within the supported range (Beijing dates 1970 to 2199)."""
     if not isinstance(value, str):
         return True
-    return bool(_DATE_TIME.fullmatch(value)) and not outside_supported_range(
-        datetime.fromisoformat(value.upper())
-    )
+    if not _DATE_TIME.fullmatch(value):
+        return False
+    return not outside_supported_range(datetime.fromisoformat(value.upper()))
 
 
 @FORMAT_CHECKER.checks("date", raises=ValueError)

@@ -143,3 +143,12 @@ def test_a_nul_in_a_stored_name_is_422_on_postgresql(client, auth):
     )
     assert response.status_code == 422
     assert _pointers(response) == ["/name"]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "path", ["/api/v1/process-definitions/a%00b/xml", "/api/v1/process-definitions/%1B/xml"]
+)
+def test_a_path_segment_with_a_control_character_names_nothing(client, auth, path):
+    response = client.get(path, headers=auth.headers("admin"))
+    assert (response.status_code, response.mimetype) == (404, "application/problem+json")
