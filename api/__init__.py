@@ -62,6 +62,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _engine_config(config) -> EngineConfig:
     return EngineConfig(
         max_task_depth=config["BPM_MAX_TASK_DEPTH"],
+        max_json_depth=config["BPM_MAX_JSON_DEPTH"],
         certificate_region_code=config["BPM_CERTIFICATE_REGION_CODE"],
         certificate_validity_end=config["BPM_CERTIFICATE_VALIDITY_END"],
         oversight_thresholds=(config["BPM_REMINDER_SHARE"], config["BPM_WARNING_SHARE"]),

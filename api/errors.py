@@ -10,10 +10,12 @@ from flask import Response, json, request
 from werkzeug.exceptions import HTTPException
 
 from workflows.errors import Conflict, EngineError, InvalidInput, NotFound, NotPermitted, Unauthenticated
+from workflows.text import excerpt
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 _STATUS = {NotFound: 404, Conflict: 409, NotPermitted: 403, Unauthenticated: 401, InvalidInput: 422}
+_DETAIL_CHARS, _MAX_ERRORS = 500, 50
 DESCRIPTIONS = {
     400: "Malformed request",
     401: "Missing or invalid credentials",
@@ -41,13 +43,23 @@ class ProblemSchema(ma.Schema):
 
 
 def problem(status: int, title: str, detail: str | None = None, headers=None, **extra) -> Response:
-    body = {"type": "about:blank", "title": title, "status": status, "instance": request.path}
+    body = {"type": "about:blank", "title": title, "status": status, "instance": excerpt(request.path, 200)}
     if detail:
-        body["detail"] = detail
+        body["detail"] = excerpt(detail, _DETAIL_CHARS)
     body.update({k: v for k, v in extra.items() if v is not None})
+    if body.get("errors"):
+        body["errors"] = _quoted(body["errors"])
     response = Response(json.dumps(body, ensure_ascii=False), status, mimetype=PROBLEM_JSON)
     response.headers.update(headers or {})
     return response
+
+
+def _quoted(errors: list[dict]) -> list[dict]:
+    """The last line of defence: however large the input, a problem quotes only excerpts of it."""
+    return [
+        {"pointer": excerpt(e["pointer"], 200), "detail": excerpt(e["detail"], 300)}
+        for e in errors[:_MAX_ERRORS]
+    ]
 
 
 def engine_error_problem(error: EngineError) -> Response:
@@ -94,7 +106,7 @@ def _flatten(messages: dict) -> list[dict]:
 def _walk(value, pointer: str, flat: list) -> None:
     if isinstance(value, dict):
         for key, inner in value.items():
-            _walk(inner, f"{pointer}/{key}", flat)
+            _walk(inner, f"{pointer}/{str(key).replace('~', '~0').replace('/', '~1')}", flat)
     else:
         for message in value if isinstance(value, list) else [value]:
             flat.append({"pointer": pointer, "detail": str(message)})

@@ -17,8 +17,12 @@ class Settings:
     OPENAPI_JSON_PATH = "v1/openapi.json"
     OPENAPI_SWAGGER_UI_PATH = "docs"
     OPENAPI_SWAGGER_UI_URL = "/api/docs/assets/"
-    # Largest accepted upload (deployments), in bytes.
+    # Largest accepted request body (deployments, JSON), in bytes.
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Input rules: deepest accepted nesting of a JSON body (objects and arrays), and the longest
+    # accepted query string in bytes (414 beyond; gunicorn's request line limit is set above it).
+    BPM_MAX_JSON_DEPTH = 64
+    BPM_MAX_QUERY_STRING_BYTES = 4096
     # Engine: deepest task-tree level before a case is stopped as a runaway loop.
     BPM_MAX_TASK_DEPTH = 900
     # Region code in issued certificate numbers (12 = Tianjin).
@@ -70,6 +74,8 @@ _NUMERIC = {
     "BPM_JOB_BACKOFF_SECONDS": int,
     "BPM_WORKER_POLL_SECONDS": float,
     "BPM_MAX_TASK_DEPTH": int,
+    "BPM_MAX_JSON_DEPTH": int,
+    "BPM_MAX_QUERY_STRING_BYTES": int,
     "BPM_CONFLICT_COOLING_OFF_YEARS": int,
     "BPM_WORKLOAD_LIMIT": int,
     "BPM_WORKLOAD_PERIOD_DAYS": int,

@@ -55,3 +55,13 @@ def test_deploy_command_deploys_folders_idempotently(app):
     assert "qualification_approval v1 (new version)" in first.output
     second = runner.invoke(args=["deploy", "bpmn", "forms"])
     assert "qualification_approval v1 (unchanged)" in second.output
+
+
+def test_users_create_refuses_a_name_with_a_trailing_newline_or_control_character(app):
+    runner = app.test_cli_runner()
+    for name in ["wang\n", "wang\x1b[31m", "wang\u202e"]:
+        result = runner.invoke(args=["users", "create", name, "--group", "clerk"])
+        assert result.exit_code != 0, name
+        assert "invalid user name" in result.output
+    with app.app_context():
+        assert db.session.scalars(select(User.name)).all() == []

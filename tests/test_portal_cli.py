@@ -54,3 +54,19 @@ def test_item_takes_explicit_steps_and_refuses_unknown_roles(app):
         assert (item.steps, item.decision_prefix) == ({"supplements": "fix_docs"}, "津市监许")
     bad = runner.invoke(args=["portal", "item", "X1", "other_flow", "--name", "其他", "--step", "approve=x"])
     assert bad.exit_code != 0 and "unknown step roles" in bad.output
+
+
+def test_register_refuses_a_name_with_a_trailing_newline(app):
+    result = app.test_cli_runner().invoke(args=["portal", "register", "tj-zwfw\n"])
+    assert result.exit_code != 0 and "invalid portal name" in result.output
+    with app.app_context():
+        assert db.session.scalars(select(PortalClient)).all() == []
+
+
+def test_item_refuses_a_name_with_a_bidi_override(app):
+    result = app.test_cli_runner().invoke(
+        args=["portal", "item", "000117004000", "qualification_approval", "--name", "资质\u202e认定"]
+    )
+    assert result.exit_code != 0 and "U+202E" in result.output
+    with app.app_context():
+        assert db.session.get(ServiceItem, "000117004000") is None

@@ -126,3 +126,10 @@ def test_institutions_and_check_items_upsert_by_their_codes(app, tmp_path):
 def test_unknown_columns_are_refused(app, tmp_path):
     result = run_import(app, tmp_path, "institutions", "name,colour\n某公司,red\n")
     assert result.exit_code != 0 and "line 1: unknown column(s): colour" in result.output
+
+
+def test_a_name_with_a_bidi_override_refuses_the_file(app, tmp_path):
+    result = run_import(app, tmp_path, "people", PEOPLE.replace("李专家", "李\u202e专家"))
+    assert result.exit_code != 0
+    assert "line 3: name: contains a bidirectional control (U+202E)" in result.output
+    assert people(app) == {}

@@ -14,6 +14,8 @@ class EngineConfig:
     # Deepest task-tree level a case may reach; SpiffWorkflow stops iterating at 1,000,
     # so a case that loops further is put in error instead of silently losing tasks.
     max_task_depth: int = 900
+    # Deepest nesting of objects and arrays in a JSON document read from outside (form files).
+    max_json_depth: int = 64
     # Region code in issued certificate numbers: year + this + sequence (CMA numbering).
     certificate_region_code: str = "12"
     # Last day of validity given by valid_until(): "day_before" the corresponding date (as

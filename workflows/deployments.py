@@ -42,7 +42,7 @@ def deploy_definitions(config, actor, files: list[tuple[str, bytes]]) -> list[De
     """
     if DESIGNER_GROUP not in actor.groups:
         raise NotPermitted("only process designers may deploy")
-    bpmn, dmn, forms = _classify(files)
+    bpmn, dmn, forms = _classify(files, config.max_json_depth)
     with UnitOfWork() as uow:
         bpmn.update(_bpmn_for_forms_only(uow, bpmn, forms))
         if not bpmn:
@@ -67,7 +67,7 @@ def deploy_definitions(config, actor, files: list[tuple[str, bytes]]) -> list[De
     return results
 
 
-def _classify(files):
+def _classify(files, max_json_depth: int):
     bpmn, dmn, forms = {}, {}, {}
     if not files:
         raise InvalidInput("no files were uploaded")
@@ -78,7 +78,7 @@ def _classify(files):
         elif lower.endswith(DMN_SUFFIXES):
             dmn[name] = content
         elif lower.endswith(".json"):
-            forms[name] = load_json_file(name, content)
+            forms[name] = load_json_file(name, content, max_json_depth)
         else:
             raise InvalidInput(f"{name}: only .bpmn, .dmn and form .json files can be deployed", file=name)
     return bpmn, dmn, forms

@@ -10,19 +10,29 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+from datetime import date, datetime
 from functools import lru_cache
+from itertools import islice
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import SchemaError
 
+from . import json_rules
+from .clock import outside_supported_range
 from .errors import FieldError, InvalidInput
 from .form_references import check_registry_keywords
+from .text import excerpt, quoted
 
 SCHEMA_SUFFIX = ".schema.json"
 UI_SUFFIX = ".uischema.json"
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 FORMAT_CHECKER = FormatChecker()
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})")
+# Errors listed per submission and the length of each message (a problem quotes excerpts only).
+_MAX_ERRORS, _MESSAGE_CHARS = 50, 300
 
 
 @FORMAT_CHECKER.checks("unified-social-credit-code")
@@ -36,14 +46,36 @@ def is_credit_code(value) -> bool:
     return value[17] == _USCC_CHARS[(31 - total % 31) % 31]
 
 
+@FORMAT_CHECKER.checks("date-time", raises=ValueError)
+def is_date_time(value) -> bool:
+    """RFC 3339 with its offset, within the supported range (Beijing dates 1970 to 2199)."""
+    if not isinstance(value, str):
+        return True
+    if not _DATE_TIME.fullmatch(value):
+        return False
+    return not outside_supported_range(datetime.fromisoformat(value.upper()))
+
+
+@FORMAT_CHECKER.checks("date", raises=ValueError)
+def is_date(value) -> bool:
+    """An RFC 3339 full date (``YYYY-MM-DD``) within the supported range."""
+    if not isinstance(value, str):
+        return True
+    if not _DATE.fullmatch(value):
+        return False
+    return not outside_supported_range(date.fromisoformat(value))
+
+
 _CAMUNDA_TYPES = {"string": "string", "long": "integer", "boolean": "boolean", "date": "string"}
 
 
-def load_json_file(name: str, content: bytes) -> dict:
+def load_json_file(name: str, content: bytes, max_depth: int = json_rules.DEFAULT_MAX_DEPTH) -> dict:
     try:
-        document = json.loads(content.decode("utf-8"))
+        document = json_rules.loads(content.decode("utf-8"), max_depth)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"{name} is not valid JSON: {exc}", file=name) from exc
+    except InvalidInput as exc:
+        raise InvalidInput(f"{name}: {exc.detail}", errors=exc.errors, file=name) from exc
     if not isinstance(document, dict):
         raise InvalidInput(f"{name} must hold a JSON object", file=name)
     if name.endswith(SCHEMA_SUFFIX):
@@ -112,12 +144,26 @@ def validate_form_data(schema: dict, data: dict, prefix: str = "") -> None:
     """Raise ``InvalidInput`` listing every invalid field as a JSON pointer."""
     validator = _validator(json.dumps(schema, sort_keys=True))
     errors = [
-        FieldError(prefix + _pointer(error.absolute_path, error), error.message)
-        for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+        FieldError(prefix + _pointer(error.absolute_path, error), _message(error))
+        for error in sorted(
+            islice(validator.iter_errors(data), _MAX_ERRORS), key=lambda e: list(e.absolute_path)
+        )
     ]
     if errors:
         fields = ", ".join(e.pointer for e in errors)
         raise InvalidInput(f"The submitted data is invalid: {fields}", errors=errors)
+
+
+def _message(error) -> str:
+    """jsonschema's message quoting only an excerpt of the value: it embeds the value's whole
+    ``repr``, which for a large submission would be sent back in full."""
+    message = error.message
+    if len(message) <= _MESSAGE_CHARS:
+        return message
+    full = repr(error.instance)
+    if message.startswith(full):
+        message = quoted(error.instance) + message[len(full) :]
+    return excerpt(message, _MESSAGE_CHARS)
 
 
 def _pointer(path, error) -> str:

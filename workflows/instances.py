@@ -24,7 +24,7 @@ from .case_access import (
     visible_data,
     visible_names,
 )
-from .clock import BUREAU_TZ, parse_moment
+from .clock import format_moment, parse_moment
 from .database import UnitOfWork
 from .errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from .form_references import check_registry_references
@@ -223,7 +223,7 @@ def create_instance(
     uow.session.add(row)
     workflow = runtime.new_workflow(config, uow, row, definition, called)
     start = workflow.get_next_task(state=TaskState.READY)
-    variables = {"received_at": now.astimezone(BUREAU_TZ).isoformat(), **variables}
+    variables = {"received_at": format_moment(now), **variables}
     start.data.update(variables)
     _fire_timer_start_events(workflow)
     _start_statutory_clock(row, definition.properties, variables, now)

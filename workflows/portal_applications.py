@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from . import runtime
 from .application_restrictions import admit_application
-from .clock import BUREAU_TZ
+from .clock import BUREAU_TZ, format_moment
 from .database import UnitOfWork
 from .errors import Conflict, FieldError, InvalidInput, NotFound
 from .form_references import check_registry_references
@@ -58,7 +58,7 @@ def submit_application(config, actor, record: dict, idempotency_key: str | None 
         password = _new_password()
         case = _new_case(config, uow, client, record, now, password, idempotency_key, request_hash)
         variables["case_no"] = case.case_no
-        variables["received_at"] = case.received_at.astimezone(BUREAU_TZ).isoformat()
+        variables["received_at"] = format_moment(case.received_at)
         admit_application(config, uow, actor, definition, variables, case.case_no, "/item_data")
         create_instance(config, uow, actor, definition, case.case_no, variables)
         uow.commit()

@@ -18,6 +18,7 @@ from .database import UnitOfWork
 from .errors import Conflict, FieldError, InvalidInput, Unauthenticated
 from .models import PortalClient, PortalNonce, ServiceItem
 from .portal_signing import NONCE_PATTERN, signature_matches
+from .text import refused_character
 from .users import Actor
 
 APPLICANT_GROUP = "applicant"
@@ -47,7 +48,7 @@ class SignedRequest:
 
 def register_client(config, name: str, webhook_url: str | None) -> tuple[str, str]:
     """Register a portal; returns its client id and secret (shown once, stored for signing)."""
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise InvalidInput(f"invalid portal name '{name}' (letters, digits, '.', '_', '-')")
     if webhook_url and not webhook_url.startswith(("http://", "https://")):
         raise InvalidInput("the webhook must be an http(s) URL")
@@ -85,7 +86,7 @@ def authenticate_request(config, request: SignedRequest) -> Actor:
     window = timedelta(seconds=config.portal_signature_window_seconds)
     if sent_at is None or abs(now - sent_at) > window:
         raise Unauthenticated("the request's timestamp is too old or in the future")
-    if not NONCE_PATTERN.match(request.nonce):
+    if not NONCE_PATTERN.fullmatch(request.nonce):
         raise Unauthenticated("the nonce must be 16 to 64 characters of [A-Za-z0-9_-]")
     with UnitOfWork() as uow:
         client = uow.session.scalar(
@@ -123,6 +124,10 @@ def set_service_item(
     config, code: str, process_key: str, name: str, steps: dict | None = None, decision_prefix=None
 ) -> ServiceItem:
     """Map a service item code (事项编码) to a process; known processes get their default steps."""
+    for label, value in (("code", code), ("name", name)):
+        problem = refused_character(value)
+        if problem:
+            raise InvalidInput(f"the service item's {label} {problem}")
     steps = steps if steps is not None else DEFAULT_STEPS.get(process_key, {})
     unknown = set(steps) - set(STEP_ROLES)
     if unknown:

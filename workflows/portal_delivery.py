@@ -19,6 +19,7 @@ import requests
 from sqlalchemy import func, select
 
 from . import audit
+from .clock import format_moment
 from .database import UnitOfWork
 from .errors import Conflict, NotFound, NotPermitted
 from .jobs import handles
@@ -37,7 +38,7 @@ def event_document(row: OutboxEvent) -> dict:
     return {
         "event_id": row.event_id, "case_no": row.case_no, "sequence": row.case_seq,
         "client_sequence": row.client_seq, "type": row.event_type,
-        "occurred_at": row.occurred_at.isoformat(), "payload": row.payload,
+        "occurred_at": format_moment(row.occurred_at), "payload": row.payload,
     }  # fmt: skip
 
 

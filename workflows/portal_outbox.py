@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from . import audit
 from .case_access import INTERNAL_GROUPS
-from .clock import BUREAU_TZ
+from .clock import BUREAU_TZ, format_moment
 from .models import Job, OutboxEvent, PortalCase, PortalClient, ProcessInstance, ServiceItem, Task
 from .services import next_sequence_value
 
@@ -87,7 +87,7 @@ def append_event(session, case: PortalCase, event_type: str, at, payload: dict) 
 def _derive(session, case: PortalCase, event) -> list[tuple[str, dict]]:
     details = event.details or {}
     if event.action == "instance_started":
-        return [("received", {"item_code": case.item_code, "received_at": case.received_at.isoformat()})]
+        return [("received", {"item_code": case.item_code, "received_at": format_moment(case.received_at)})]
     if event.action == "task_created":
         return _step_changed(session, event.task_id)
     if event.action == "task_completed":
@@ -106,7 +106,7 @@ def _step_changed(session, task_id: str) -> list[tuple[str, dict]]:
     task = session.scalar(select(Task).where(Task.id == task_id))
     if task is None or INTERNAL_GROUPS & set(task.candidate_groups):
         return []
-    due_at = task.due_at.isoformat() if task.due_at else None
+    due_at = format_moment(task.due_at) if task.due_at else None
     step = {"step": task.name, "element_id": task.bpmn_id, "groups": task.candidate_groups, "due_at": due_at}
     return [("step_changed", step)]
 
@@ -120,7 +120,7 @@ def _task_completed(session, case, event, element_id, data: dict) -> list[tuple[
         case.decision, case.decision_reason, case.decided_at = data["decision"], data.get("reason"), event.at
         case.decision_no = _decision_no(session, item.decision_prefix, event.at)
         decided = {"decision": case.decision, "reason": case.decision_reason, "decision_no": case.decision_no}
-        return [("decided", {**decided, "decided_at": event.at.isoformat()})]
+        return [("decided", {**decided, "decided_at": format_moment(event.at)})]
     return []
 
 
@@ -135,7 +135,7 @@ def _acceptance(session, case, at, data: dict) -> list[tuple[str, dict]]:
     case.accepted_at = at
     instance = session.get(ProcessInstance, case.instance_id)
     promised = {"promised_limit": instance.statutory_limit, "statutory_due_at": None}
-    return [("accepted", {"accepted_at": at.isoformat(), **promised})]
+    return [("accepted", {"accepted_at": format_moment(at), **promised})]
 
 
 def _decision_no(session, prefix: str, at) -> str:
@@ -176,7 +176,7 @@ def _conclude(session, case: PortalCase, at, events: list[OutboxEvent]) -> None:
     instance = session.get(ProcessInstance, case.instance_id) if case.instance_id else None
     if instance is None:
         return
-    due = instance.statutory_due_at.isoformat() if instance.statutory_due_at else None
+    due = format_moment(instance.statutory_due_at) if instance.statutory_due_at else None
     for row in events:
         if row.case_no == case.case_no and row.event_type == "accepted":
             row.payload = {**row.payload, "statutory_due_at": due}

@@ -14,7 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, select
 
 from . import audit, deadlines
-from .clock import parse_moment
+from .clock import format_moment, parse_moment
 from .message_specs import correlation_values
 from .models import OPEN_TASK_STATES, Job, MessageSubscription, Task, TaskCandidateGroup
 
@@ -72,7 +72,7 @@ def resolve_open_tasks(workflow, now) -> None:
             and _deadline_of(task)
             and not task._get_internal_data("started_at")
         ):
-            task._set_internal_data(started_at=now.isoformat())
+            task._set_internal_data(started_at=format_moment(now))
     for task in open_tasks:
         if task.state == TaskState.READY and task.task_spec.manual:
             resolve_task_expressions(task)
@@ -296,13 +296,13 @@ def sync_statutory_clock(uow, actor, row, ready, now, calendar) -> bool:
     resumed, paused = [], []
     for pause in pauses:
         if not pause.get("to") and (pause["task_id"] not in pausing or row.status in _CLOSED):
-            pause["to"] = now.isoformat()
+            pause["to"] = format_moment(now)
             resumed.append(pause)
     if row.status not in _CLOSED:
         for task_id, element_id in pausing.items():
             if task_id not in open_ids:
                 paused.append(
-                    {"from": now.isoformat(), "to": None, "task_id": task_id, "element_id": element_id}
+                    {"from": format_moment(now), "to": None, "task_id": task_id, "element_id": element_id}
                 )
     row.clock_pauses = pauses + paused
     due = deadlines.statutory_due(
@@ -315,7 +315,7 @@ def sync_statutory_clock(uow, actor, row, ready, now, calendar) -> bool:
         pause = (paused if is_paused else resumed)[0]
         audit.record(
             uow, actor, "clock_paused" if is_paused else "clock_resumed", now, row, pause["task_id"],
-            element_id=pause["element_id"], statutory_due_at=due.due_at.isoformat(),
+            element_id=pause["element_id"], statutory_due_at=format_moment(due.due_at),
         )  # fmt: skip
     return due.complete
 

@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_, select, true
 
 from . import audit, projection, runtime, timers
 from .calendar import WorkingCalendar, current_calendar
-from .clock import BUREAU_TZ, parse_moment
+from .clock import BUREAU_TZ, format_moment, parse_moment
 from .models import ACTIVE_STATUSES, OPEN_TASK_STATES, Job, ProcessInstance, Task
 
 
@@ -51,7 +51,7 @@ def recompute_affected(config, uow, actor, changed: list[date]) -> dict:
         recomputed.setdefault(instance_id, {"tasks": [], "timers": 0})["timers"] = timer_count
     for instance_id, details in sorted(recomputed.items()):
         row = uow.session.get(ProcessInstance, instance_id)
-        due = row.statutory_due_at.isoformat() if row.statutory_due_at else None
+        due = format_moment(row.statutory_due_at) if row.statutory_due_at else None
         audit.record(uow, actor, "dates_recomputed", now, row, **details, statutory_due_at=due)
     timer_total = sum(d["timers"] for d in recomputed.values())
     return {

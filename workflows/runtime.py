@@ -20,6 +20,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from . import audit, projection
 from .calendar import current_calendar
+from .clock import format_moment
 from .errors import Conflict, NotFound
 from .failures import describe_failure
 from .models import ProcessDefinition, ProcessInstance
@@ -172,7 +173,7 @@ def _record_error(config, uow, row, actor, failure: dict, exc) -> None:
     row.error = {
         **failure,
         "line": getattr(exc, "line_number", None) or None,
-        "at": config.clock.now().isoformat(),
+        "at": format_moment(config.clock.now()),
     }
     row.status = "error"
     log.warning("instance %s failed at %s: %s", row.id, row.error["element_id"], row.error["message"])

@@ -38,7 +38,7 @@ class ScriptFunctions:
             return self._now()
         if isinstance(start, date) and not isinstance(start, datetime):
             return datetime.combine(start, datetime.min.time(), BUREAU_TZ)
-        return parse_moment(start)
+        return parse_moment(start).astimezone(BUREAU_TZ)
 
     def _note(self, complete: bool) -> None:
         self.incomplete += not complete

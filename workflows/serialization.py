@@ -12,7 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from copy import deepcopy
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -23,6 +23,7 @@ from SpiffWorkflow.bpmn.serializer.default.workflow import (
 )
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
+from .clock import format_moment
 from .multi_instance import MULTI_INSTANCE_CONVERTERS
 from .timers import TIMER_CONVERTERS
 
@@ -121,11 +122,15 @@ def load_workflow(serialized: str, spec, subprocess_specs: dict, script_engine) 
 
 
 def to_json_data(data: dict) -> dict:
-    """Task data as plain JSON values (dates become ISO strings) for API responses."""
-    return json.loads(json.dumps(_REGISTRY.clean(data), default=_json_default))
+    """Task data as plain JSON values for API responses: moments in the API's convention, dates
+    as ISO strings, and a number a script left infinite or NaN as null (JSON has no such number)."""
+    text = json.dumps(_REGISTRY.clean(data), default=_json_default)
+    return json.loads(text, parse_constant=lambda _: None)
 
 
 def _json_default(value):
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return format_moment(value)
     if isinstance(value, date):
         return value.isoformat()
     return str(value)

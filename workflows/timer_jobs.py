@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from sqlalchemy import select
 
 from . import audit, runtime
+from .clock import format_moment
 from .instances import create_instance
 from .jobs import handles
 from .models import Job, ProcessDefinition
@@ -80,7 +81,7 @@ def _schedule(config, uow, definition, now: datetime) -> dict | None:
         moment = now + TimerEventDefinition.get_timedelta_from_start(parsed, now)
     else:
         moment = parse_moment(value)
-    return {"cycles": 1, "next": moment.isoformat(), "duration": 0}
+    return {"cycles": 1, "next": format_moment(moment), "duration": 0}
 
 
 @handles("start_timer")
@@ -94,6 +95,6 @@ def start_from_timer(config, uow, job: Job) -> None:
         uow.session.delete(job)
         return
     following = parse_moment(schedule["next"]) + timedelta(seconds=schedule["duration"])
-    schedule["next"] = following.isoformat()
+    schedule["next"] = format_moment(following)
     job.payload = {**job.payload, "schedule": schedule}
     job.due_at, job.lease_owner, job.lease_expires_at = following, None, None

@@ -22,7 +22,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEvent
 
-from .clock import parse_moment
+from .clock import format_moment, parse_moment
 from .deadlines import clock_start
 
 ISO_LITERAL = re.compile(r"^\s*(R\d*/|P|\d{4}-\d{2}-\d{2})", re.I)
@@ -45,7 +45,7 @@ def timer_value(my_task, expression: str):
         my_task, expression, external_context=_activity_functions(my_task)
     )
     if isinstance(value, datetime):
-        return parse_moment(value).isoformat()
+        return format_moment(parse_moment(value))
     return value
 
 
@@ -101,14 +101,14 @@ def remember_value(definition, my_task, now):
     value = definition.compute_value(my_task, now)
     incomplete = functions is not None and functions.incomplete > before
     my_task._set_internal_data(
-        event_value=value, timer_started_at=now.isoformat(), calendar_incomplete=incomplete
+        event_value=value, timer_started_at=format_moment(now), calendar_incomplete=incomplete
     )
     return value
 
 
 class ClockedTimeDate(_Clocked, TimeDateEventDefinition):
     def compute_value(self, my_task, now):
-        return parse_moment(timer_value(my_task, self.expression)).isoformat()
+        return format_moment(parse_moment(timer_value(my_task, self.expression)))
 
     def has_fired(self, my_task):
         if parse_moment(self.event_value(my_task)) <= engine_now(my_task):
@@ -120,9 +120,9 @@ class ClockedDuration(_Clocked, DurationTimerEventDefinition):
     def compute_value(self, my_task, now):
         value = timer_value(my_task, self.expression)
         if isinstance(value, timedelta):
-            return (now + value).isoformat()
+            return format_moment(now + value)
         parsed = TimerEventDefinition.parse_iso_duration(value)
-        return (now + TimerEventDefinition.get_timedelta_from_start(parsed, now)).isoformat()
+        return format_moment(now + TimerEventDefinition.get_timedelta_from_start(parsed, now))
 
     def has_fired(self, my_task):
         if parse_moment(self.event_value(my_task)) <= engine_now(my_task):
@@ -141,7 +141,7 @@ class ClockedCycle(_Clocked, CycleTimerEventDefinition):
         if event_value["cycles"] != 0:
             next_event = datetime.fromisoformat(event_value["next"])
             if next_event <= now:
-                event_value["next"] = (next_event + timedelta(seconds=event_value["duration"])).isoformat()
+                event_value["next"] = format_moment(next_event + timedelta(seconds=event_value["duration"]))
                 event_value["cycles"] -= 1
                 ready = True
         else:
@@ -187,7 +187,7 @@ def first_cycle(expression: str, now: datetime) -> dict:
         parsed = TimerEventDefinition.parse_iso_duration(parts[1])
         duration = TimerEventDefinition.get_timedelta_from_start(parsed, now)
         start = now + duration
-    return {"cycles": cycles, "next": start.isoformat(), "duration": duration.total_seconds()}
+    return {"cycles": cycles, "next": format_moment(start), "duration": duration.total_seconds()}
 
 
 _REPLACEMENTS = {

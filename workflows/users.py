@@ -52,9 +52,9 @@ def create_user_token(name: str, groups: list[str], institution: str | None = No
     An applicant's account is bound to its institution (``institution``, a unified social
     credit code) and sees only that institution's cases.
     """
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise InvalidInput(f"invalid user name '{name}'")
-    bad = [g for g in groups if not _GROUP.match(g)]
+    bad = [g for g in groups if not _GROUP.fullmatch(g)]
     if bad:
         raise InvalidInput(f"invalid group names: {', '.join(bad)}")
     if institution is not None and not is_credit_code(institution):

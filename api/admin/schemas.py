@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from ..fields import Date, DateTime, Name
 from ..smorest import Schema
 from ..tasks.schemas import TaskSchema
 
@@ -8,9 +9,9 @@ class CalendarYearLoadSchema(Schema):
     """A schedule file of one year, as ``flask calendar load`` reads it."""
 
     year = ma.fields.Integer(metadata={"description": "the year in the address"})
-    source = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
+    source = Name(required=True, validate=ma.validate.Length(min=1, max=500))
     holidays = ma.fields.Dict(
-        keys=ma.fields.String(),
+        keys=Name(validate=ma.validate.Length(min=1, max=100)),
         values=ma.fields.List(ma.fields.String()),
         required=True,
         metadata={"description": "holiday name -> its days off (YYYY-MM-DD), all in the year"},
@@ -21,7 +22,7 @@ class CalendarYearLoadSchema(Schema):
 
 
 class CalendarYearSchema(CalendarYearLoadSchema):
-    loaded_at = ma.fields.DateTime(dump_only=True)
+    loaded_at = DateTime(dump_only=True)
     loaded_by = ma.fields.String(dump_only=True)
 
 
@@ -41,7 +42,7 @@ class FlaggedInstanceSchema(Schema):
     process_key = ma.fields.String()
     business_key = ma.fields.String(allow_none=True)
     status = ma.fields.String()
-    statutory_due_at = ma.fields.DateTime(allow_none=True)
+    statutory_due_at = DateTime(allow_none=True)
 
 
 class FlaggedSchema(Schema):
@@ -56,19 +57,19 @@ class IncidentSchema(Schema):
     payload = ma.fields.Dict()
     attempts = ma.fields.Integer()
     last_error = ma.fields.String(allow_none=True)
-    due_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
+    due_at = DateTime()
+    updated_at = DateTime()
     state = ma.fields.String()
 
 
 class WorkingDaysArgsSchema(Schema):
-    start = ma.fields.AwareDateTime(default_timezone=None)
+    start = DateTime()
     days = ma.fields.Integer(required=True, validate=ma.validate.Range(min=0, max=3660))
 
 
 class WorkingDaysSchema(Schema):
-    day = ma.fields.Date()
-    due_at = ma.fields.DateTime()
+    day = Date()
+    due_at = DateTime()
     complete = ma.fields.Boolean(
         metadata={"description": "false when a year without holiday data was crossed"}
     )

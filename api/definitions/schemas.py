@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from ..fields import DateTime
 from ..smorest import Schema
 
 
@@ -9,7 +10,7 @@ class DefinitionSchema(Schema):
     version = ma.fields.Integer()
     name = ma.fields.String(allow_none=True)
     resource_name = ma.fields.String()
-    deployed_at = ma.fields.DateTime()
+    deployed_at = DateTime()
     called_keys = ma.fields.List(ma.fields.String())
     lane_groups = ma.fields.List(ma.fields.String())
     starter_groups = ma.fields.List(ma.fields.String())

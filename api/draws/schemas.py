@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from ..fields import DateTime
 from ..smorest import Schema
 
 
@@ -9,7 +10,7 @@ class DrawSchema(Schema):
     business_key = ma.fields.String()
     seed = ma.fields.String(metadata={"description": "64-bit seed, decimal"})
     drawn_by = ma.fields.String()
-    drawn_at = ma.fields.DateTime()
+    drawn_at = DateTime()
     parameters = ma.fields.Dict()
     candidates = ma.fields.List(ma.fields.Dict(), metadata={"description": "every candidate considered"})
     exclusions = ma.fields.List(

@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from ..fields import DateTime, Name, Text
 from ..smorest import Schema
 from ..tasks.schemas import TaskSchema
 
@@ -10,12 +11,12 @@ class InstanceErrorSchema(Schema):
     task_id = ma.fields.String(allow_none=True)
     message = ma.fields.String()
     line = ma.fields.Integer(allow_none=True)
-    at = ma.fields.String()
+    at = DateTime()
 
 
 class ClockPauseSchema(Schema):
-    start = ma.fields.String(data_key="from", attribute="from")
-    to = ma.fields.String(allow_none=True)
+    start = DateTime(data_key="from", attribute="from")
+    to = DateTime(allow_none=True)
     element_id = ma.fields.String()
     task_id = ma.fields.String()
 
@@ -29,15 +30,15 @@ class InstanceSchema(Schema):
     definition_version = ma.fields.Integer()
     variables = ma.fields.Dict()
     error = ma.fields.Nested(InstanceErrorSchema, allow_none=True)
-    started_at = ma.fields.DateTime()
+    started_at = DateTime()
     started_by = ma.fields.String(allow_none=True, metadata={"description": "null for an applicant: staff"})
-    ended_at = ma.fields.DateTime(allow_none=True)
+    ended_at = DateTime(allow_none=True)
     active_tasks = ma.fields.List(ma.fields.Nested(TaskSchema))
     statutory_limit = ma.fields.String(
         allow_none=True, metadata={"description": "the case's legal limit, e.g. 20WD"}
     )
-    statutory_started_at = ma.fields.DateTime(allow_none=True)
-    statutory_due_at = ma.fields.DateTime(
+    statutory_started_at = DateTime(allow_none=True)
+    statutory_due_at = DateTime(
         allow_none=True, metadata={"description": "recomputed with the paused working days (暂停计时)"}
     )
     clock_paused = ma.fields.Boolean()
@@ -46,7 +47,7 @@ class InstanceSchema(Schema):
 
 
 class InstanceStartSchema(Schema):
-    business_key = ma.fields.String(allow_none=True, validate=ma.validate.Length(min=1, max=255))
+    business_key = Name(allow_none=True, validate=ma.validate.Length(min=1, max=255))
     variables = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
     version = ma.fields.Integer(validate=ma.validate.Range(min=1))
 
@@ -55,9 +56,7 @@ class IdempotencyHeaderSchema(Schema):
     class Meta:
         unknown = ma.EXCLUDE
 
-    idempotency_key = ma.fields.String(
-        data_key="Idempotency-Key", validate=ma.validate.Length(min=1, max=255)
-    )
+    idempotency_key = Name(data_key="Idempotency-Key", validate=ma.validate.Length(min=1, max=255))
 
 
 class InstanceQueryArgsSchema(Schema):
@@ -69,7 +68,7 @@ class InstanceQueryArgsSchema(Schema):
 
 
 class CancelSchema(Schema):
-    reason = ma.fields.String(allow_none=True)
+    reason = Text(allow_none=True)
 
 
 class RetrySchema(Schema):
@@ -78,7 +77,7 @@ class RetrySchema(Schema):
 
 class AuditEventSchema(Schema):
     id = ma.fields.Integer()
-    at = ma.fields.DateTime()
+    at = DateTime()
     actor = ma.fields.String(allow_none=True, metadata={"description": "null for an applicant: staff"})
     action = ma.fields.String()
     instance_id = ma.fields.String(allow_none=True)

@@ -1,16 +1,23 @@
 import marshmallow as ma
 
+from ..fields import Name
 from ..smorest import Schema
 
 
 class MessageSchema(Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=255))
-    business_key = ma.fields.String(
-        allow_none=True, metadata={"description": "the case; required unless correlation_keys name it"}
+    name = Name(required=True, validate=ma.validate.Length(min=1, max=255))
+    business_key = Name(
+        allow_none=True,
+        validate=ma.validate.Length(min=1, max=255),
+        metadata={"description": "the case; required unless correlation_keys name it"},
     )
-    process_key = ma.fields.String(allow_none=True, metadata={"description": "only cases of this process"})
+    process_key = Name(
+        allow_none=True,
+        validate=ma.validate.Length(min=1, max=255),
+        metadata={"description": "only cases of this process"},
+    )
     correlation_keys = ma.fields.Dict(
-        keys=ma.fields.String(),
+        keys=Name(),
         load_default=dict,
         metadata={"description": "correlation property id -> value, as the receiving diagram declares them"},
     )

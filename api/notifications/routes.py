@@ -3,6 +3,7 @@ import marshmallow as ma
 from workflows.notifications import list_notifications
 
 from .. import runtime
+from ..fields import DateTime
 from ..smorest import Blueprint, Schema
 
 blp = Blueprint("notifications", __name__, url_prefix="/api/v1/notifications", description="Reminders (催办)")
@@ -17,7 +18,7 @@ class NotificationSchema(Schema):
     task_id = ma.fields.String(allow_none=True)
     business_key = ma.fields.String(allow_none=True)
     message = ma.fields.String()
-    created_at = ma.fields.DateTime()
+    created_at = DateTime()
 
 
 @blp.route("")

@@ -2,6 +2,7 @@ import marshmallow as ma
 
 from workflows.models import OUTBOX_STATES
 
+from ..fields import DateTime, Name, Text
 from ..smorest import Schema
 
 _SHA256 = ma.validate.Regexp(r"^[0-9a-f]{64}$", error="must be a lowercase hex SHA-256")
@@ -9,35 +10,35 @@ _ID_TYPES = ["uscc", "id_card", "passport", "other"]
 
 
 class ApplicantSchema(Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    name = Name(required=True, validate=ma.validate.Length(min=1, max=200))
     id_type = ma.fields.String(
         required=True,
         validate=ma.validate.OneOf(_ID_TYPES),
         metadata={"description": "uscc (统一社会信用代码), id_card, passport or other"},
     )
-    id_number = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    id_number = Name(required=True, validate=ma.validate.Length(min=1, max=64))
 
 
 class AgentSchema(ApplicantSchema):
-    phone = ma.fields.String(validate=ma.validate.Length(max=32))
+    phone = Name(validate=ma.validate.Length(max=32))
 
 
 class MaterialSchema(Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=500))
-    type = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
-    file_ref = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=1000))
+    name = Name(required=True, validate=ma.validate.Length(min=1, max=500))
+    type = Name(required=True, validate=ma.validate.Length(min=1, max=64))
+    file_ref = Name(required=True, validate=ma.validate.Length(min=1, max=1000))
     sha256 = ma.fields.String(required=True, validate=_SHA256)
 
 
 class ApplicationSchema(Schema):
-    item_code = ma.fields.String(
+    item_code = Name(
         required=True, validate=ma.validate.Length(min=1, max=64), metadata={"description": "事项编码"}
     )
-    item_version = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
+    item_version = Name(required=True, validate=ma.validate.Length(min=1, max=32))
     applicant = ma.fields.Nested(ApplicantSchema, required=True)
     agent = ma.fields.Nested(AgentSchema, allow_none=True)
-    channel = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
-    received_at = ma.fields.AwareDateTime(required=True)
+    channel = Name(required=True, validate=ma.validate.Length(min=1, max=32))
+    received_at = DateTime(required=True)
     materials = ma.fields.List(ma.fields.Nested(MaterialSchema), required=True)
     item_data = ma.fields.Dict(
         keys=ma.fields.String(),
@@ -52,9 +53,9 @@ class StepSchema(Schema):
     element_id = ma.fields.String()
     groups = ma.fields.List(ma.fields.String(), metadata={"description": "the handler's role"})
     state = ma.fields.String(metadata={"description": "ready | suspended | completed | cancelled"})
-    started_at = ma.fields.DateTime()
-    completed_at = ma.fields.DateTime(allow_none=True)
-    due_at = ma.fields.DateTime(allow_none=True)
+    started_at = DateTime()
+    completed_at = DateTime(allow_none=True)
+    due_at = DateTime(allow_none=True)
 
 
 class ResultSchema(Schema):
@@ -62,7 +63,7 @@ class ResultSchema(Schema):
     decision = ma.fields.String(allow_none=True)
     reason = ma.fields.String(allow_none=True)
     decision_no = ma.fields.String(allow_none=True, metadata={"description": "决定书文号"})
-    decided_at = ma.fields.DateTime(allow_none=True)
+    decided_at = DateTime(allow_none=True)
     certificate_no = ma.fields.String(allow_none=True)
     certificate_valid_until = ma.fields.String(allow_none=True)
 
@@ -71,8 +72,8 @@ class RatingSchema(Schema):
     level = ma.fields.Integer(
         required=True, metadata={"description": "5 very satisfied .. 1 very dissatisfied (好差评)"}
     )
-    comment = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
-    rated_at = ma.fields.DateTime(dump_only=True)
+    comment = Text(allow_none=True, validate=ma.validate.Length(max=2000))
+    rated_at = DateTime(dump_only=True)
 
 
 class CaseSchema(Schema):
@@ -84,16 +85,16 @@ class CaseSchema(Schema):
                   "granted | refused | not_accepted | revoked | withdrawn | cancelled"}
     )  # fmt: skip
     completed = ma.fields.Boolean()
-    received_at = ma.fields.DateTime()
-    accepted_at = ma.fields.DateTime(allow_none=True)
+    received_at = DateTime()
+    accepted_at = DateTime(allow_none=True)
     promised_limit = ma.fields.String(allow_none=True)
-    statutory_due_at = ma.fields.DateTime(allow_none=True)
+    statutory_due_at = DateTime(allow_none=True)
     clock_paused = ma.fields.Boolean()
     current_steps = ma.fields.List(ma.fields.Nested(StepSchema))
     history = ma.fields.List(ma.fields.Nested(StepSchema))
     result = ma.fields.Nested(ResultSchema, allow_none=True)
     rating = ma.fields.Nested(RatingSchema, allow_none=True)
-    withdrawn_at = ma.fields.DateTime(allow_none=True)
+    withdrawn_at = DateTime(allow_none=True)
     notice = ma.fields.String(allow_none=True)
 
 
@@ -125,7 +126,7 @@ class TaskDataSchema(Schema):
 
 
 class WithdrawalSchema(Schema):
-    note = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=2000))
+    note = Text(allow_none=True, validate=ma.validate.Length(max=2000))
 
 
 class EventSchema(Schema):
@@ -134,7 +135,7 @@ class EventSchema(Schema):
     sequence = ma.fields.Integer(metadata={"description": "per case, from 1, without gaps"})
     client_sequence = ma.fields.Integer(metadata={"description": "per portal, the polling cursor"})
     type = ma.fields.String()
-    occurred_at = ma.fields.String()
+    occurred_at = DateTime()
     payload = ma.fields.Dict()
 
 
@@ -155,13 +156,13 @@ class OutboxEventSchema(Schema):
     case_seq = ma.fields.Integer()
     client_seq = ma.fields.Integer(allow_none=True)
     event_type = ma.fields.String()
-    occurred_at = ma.fields.DateTime()
+    occurred_at = DateTime()
     payload = ma.fields.Dict()
     state = ma.fields.String()
     attempts = ma.fields.Integer()
     last_error = ma.fields.String(allow_none=True)
-    last_attempt_at = ma.fields.DateTime(allow_none=True)
-    delivered_at = ma.fields.DateTime(allow_none=True)
+    last_attempt_at = DateTime(allow_none=True)
+    delivered_at = DateTime(allow_none=True)
 
 
 class OutboxQueryArgsSchema(Schema):

@@ -12,6 +12,7 @@ from workflows.models.registries import (
     PERSON_KINDS,
 )
 
+from ..fields import Date, DateTime, Name, Text
 from ..smorest import Schema
 
 _TEXT = ma.validate.Length(min=1, max=255)
@@ -19,7 +20,7 @@ _CODE = ma.validate.Length(min=1, max=64)
 
 
 def _text(**kwargs):
-    return ma.fields.String(allow_none=True, validate=_TEXT, **kwargs)
+    return Name(allow_none=True, validate=_TEXT, **kwargs)
 
 
 def _choice(values, **kwargs):
@@ -36,13 +37,13 @@ def patch_schema(base: type[Schema], name: str) -> type[Schema]:
 
 
 class PersonCreateSchema(Schema):
-    name = ma.fields.String(required=True, validate=_TEXT)
+    name = Name(required=True, validate=_TEXT)
     kind = _choice(PERSON_KINDS, required=True, metadata={"description": "reviewer | expert | inspector"})
     username = _text(metadata={"description": "staff account that receives this person's tasks"})
     can_lead = ma.fields.Boolean(metadata={"description": "may be team leader (评审组长); reviewers only"})
-    fields = ma.fields.List(ma.fields.String(validate=_TEXT), metadata={"description": "专业领域"})
-    district = ma.fields.String(allow_none=True, validate=_CODE, metadata={"description": "区局"})
-    department = ma.fields.String(allow_none=True, validate=_CODE)
+    fields = ma.fields.List(Name(validate=_TEXT), metadata={"description": "专业领域"})
+    district = Name(allow_none=True, validate=_CODE, metadata={"description": "区局"})
+    department = Name(allow_none=True, validate=_CODE)
     active = ma.fields.Boolean()
     workload_limit = ma.fields.Integer(
         allow_none=True, validate=ma.validate.Range(min=0), metadata={"description": "overrides the default"}
@@ -54,8 +55,8 @@ PersonUpdateSchema = patch_schema(PersonCreateSchema, "PersonUpdate")
 
 class PersonSchema(PersonCreateSchema):
     id = ma.fields.Integer()
-    created_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
+    created_at = DateTime()
+    updated_at = DateTime()
 
 
 class PersonQueryArgsSchema(Schema):
@@ -70,11 +71,11 @@ class PersonQueryArgsSchema(Schema):
 
 
 class ConflictCreateSchema(Schema):
-    credit_code = ma.fields.String(required=True, validate=ma.validate.Length(equal=18))
+    credit_code = Name(required=True, validate=ma.validate.Length(equal=18))
     kind = _choice(CONFLICT_KINDS, required=True, metadata={"description": "employment | consulting | ..."})
-    start_date = ma.fields.Date(required=True)
-    end_date = ma.fields.Date(allow_none=True, metadata={"description": "null while ongoing"})
-    note = ma.fields.String(allow_none=True)
+    start_date = Date(required=True)
+    end_date = Date(allow_none=True, metadata={"description": "null while ongoing"})
+    note = Text(allow_none=True)
 
 
 ConflictUpdateSchema = patch_schema(ConflictCreateSchema, "ConflictUpdate")
@@ -83,25 +84,25 @@ ConflictUpdateSchema = patch_schema(ConflictCreateSchema, "ConflictUpdate")
 class ConflictImportSchema(ConflictCreateSchema):
     """A conflict row of a CSV import: the person by staff account, or by name and kind."""
 
-    person_username = ma.fields.String(validate=_TEXT)
-    person_name = ma.fields.String(validate=_TEXT)
+    person_username = Name(validate=_TEXT)
+    person_name = Name(validate=_TEXT)
     person_kind = _choice(PERSON_KINDS)
 
 
 class ConflictSchema(ConflictCreateSchema):
     id = ma.fields.Integer()
     person_id = ma.fields.Integer()
-    created_at = ma.fields.DateTime()
+    created_at = DateTime()
 
 
 class InstitutionCreateSchema(Schema):
-    name = ma.fields.String(required=True, validate=_TEXT)
-    credit_code = ma.fields.String(required=True, validate=ma.validate.Length(equal=18))
-    district = ma.fields.String(allow_none=True, validate=_CODE)
+    name = Name(required=True, validate=_TEXT)
+    credit_code = Name(required=True, validate=ma.validate.Length(equal=18))
+    district = Name(allow_none=True, validate=_CODE)
     type = _choice(INSTITUTION_TYPES, required=True)
     credit_class = _choice(CREDIT_CLASSES, metadata={"description": "credit-risk class A (low) to D"})
     certificate_status = _choice(CERTIFICATE_STATUSES)
-    certificate_no = ma.fields.String(allow_none=True, validate=_CODE)
+    certificate_no = Name(allow_none=True, validate=_CODE)
 
 
 InstitutionUpdateSchema = patch_schema(InstitutionCreateSchema, "InstitutionUpdate")
@@ -109,8 +110,8 @@ InstitutionUpdateSchema = patch_schema(InstitutionCreateSchema, "InstitutionUpda
 
 class InstitutionSchema(InstitutionCreateSchema):
     id = ma.fields.Integer()
-    created_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
+    created_at = DateTime()
+    updated_at = DateTime()
 
 
 class InstitutionQueryArgsSchema(Schema):
@@ -124,22 +125,22 @@ class InstitutionQueryArgsSchema(Schema):
 
 class InspectorRequirementsSchema(Schema):
     min_inspectors = ma.fields.Integer(validate=ma.validate.Range(min=1))
-    fields = ma.fields.List(ma.fields.String(validate=_TEXT))
-    department = ma.fields.String(validate=_CODE)
-    district = ma.fields.String(validate=_CODE)
+    fields = ma.fields.List(Name(validate=_TEXT))
+    department = Name(validate=_CODE)
+    district = Name(validate=_CODE)
 
 
 class CheckItemCreateSchema(Schema):
-    code = ma.fields.String(required=True, validate=_CODE)
-    name = ma.fields.String(required=True, validate=_TEXT)
-    legal_basis = ma.fields.String(allow_none=True)
+    code = Name(required=True, validate=_CODE)
+    name = Name(required=True, validate=_TEXT)
+    legal_basis = Text(allow_none=True)
     target_type = _choice(INSTITUTION_TYPES, required=True)
     proportion = ma.fields.Float(
         required=True,
         validate=ma.validate.Range(min=0, max=1, min_inclusive=False),
         metadata={"example": 0.05},
     )
-    frequency = ma.fields.String(allow_none=True, validate=_CODE, metadata={"example": "每年一次"})
+    frequency = Name(allow_none=True, validate=_CODE, metadata={"example": "每年一次"})
     method = _text(metadata={"example": "现场检查"})
     inspector_requirements = ma.fields.Nested(InspectorRequirementsSchema)
     active = ma.fields.Boolean()
@@ -151,8 +152,8 @@ CheckItemUpdateSchema = patch_schema(CheckItemCreateSchema, "CheckItemUpdate")
 class CheckItemSchema(CheckItemCreateSchema):
     id = ma.fields.Integer()
     inspector_requirements = ma.fields.Dict()
-    created_at = ma.fields.DateTime()
-    updated_at = ma.fields.DateTime()
+    created_at = DateTime()
+    updated_at = DateTime()
 
 
 class CheckItemQueryArgsSchema(Schema):
@@ -170,8 +171,8 @@ class AssignmentSchema(Schema):
     credit_code = ma.fields.String(allow_none=True)
     role = ma.fields.String(metadata={"description": "leader | member | inspector"})
     status = ma.fields.String(metadata={"description": "pending | confirmed | declined | expired | released"})
-    assigned_at = ma.fields.DateTime()
-    responded_at = ma.fields.DateTime(allow_none=True)
+    assigned_at = DateTime()
+    responded_at = DateTime(allow_none=True)
 
 
 class AssignmentQueryArgsSchema(Schema):

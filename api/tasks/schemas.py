@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from ..fields import DateTime
 from ..smorest import Schema
 
 
@@ -15,10 +16,10 @@ class TaskSchema(Schema):
     assignee = ma.fields.String(allow_none=True)
     state = ma.fields.String(metadata={"description": "ready | suspended | completed | cancelled"})
     deadline = ma.fields.String(allow_none=True, metadata={"description": "the limit, e.g. 5WD, 3D, PT24H"})
-    clock_started_at = ma.fields.DateTime(allow_none=True)
-    due_at = ma.fields.DateTime(allow_none=True)
-    remind_at = ma.fields.DateTime(allow_none=True)
-    warn_at = ma.fields.DateTime(allow_none=True)
+    clock_started_at = DateTime(allow_none=True)
+    due_at = DateTime(allow_none=True)
+    remind_at = DateTime(allow_none=True)
+    warn_at = DateTime(allow_none=True)
     level = ma.fields.String(
         metadata={"description": "normal | reminder (提醒) | warning (预警) | alarm (报警)"}
     )
@@ -28,8 +29,8 @@ class TaskSchema(Schema):
             "description": "the due date reaches a year without holiday data; recomputed when it is loaded"
         }
     )
-    created_at = ma.fields.DateTime()
-    completed_at = ma.fields.DateTime(allow_none=True)
+    created_at = DateTime()
+    completed_at = DateTime(allow_none=True)
     completed_by = ma.fields.String(allow_none=True)
 
 
@@ -52,7 +53,7 @@ class TaskDetailSchema(TaskSchema):
 class TaskQueryArgsSchema(Schema):
     process_key = ma.fields.String()
     business_key = ma.fields.String()
-    due_before = ma.fields.AwareDateTime(default_timezone=None)
+    due_before = DateTime()
     overdue = ma.fields.Boolean(metadata={"description": "only tasks past their due date"})
     level = ma.fields.String(validate=ma.validate.OneOf(["normal", "reminder", "warning", "alarm"]))
 
