@@ -15,7 +15,7 @@ from workflows.text import excerpt
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 _STATUS = {NotFound: 404, Conflict: 409, NotPermitted: 403, Unauthenticated: 401, InvalidInput: 422}
-_DETAIL_CHARS, _MAX_ERRORS = 500, 50
+_DETAIL_CHARS, _MAX_ERRORS = 2000, 50
 DESCRIPTIONS = {
     400: "Malformed request",
     401: "Missing or invalid credentials",
