@@ -86,7 +86,8 @@ def http_exception_problem(error: HTTPException) -> Response:
     detail = data.get("message") or error.description
     if errors:
         detail = "The request is invalid: " + ", ".join(e["pointer"] or "(body)" for e in errors)
-    return problem(error.code or 500, error.name, detail, headers=data.get("headers"), errors=errors)
+    title = InvalidInput.title if error.code == 422 else error.name
+    return problem(error.code or 500, title, detail, headers=data.get("headers"), errors=errors)
 
 
 _LOCATIONS = ("json", "query", "headers", "files", "form", "view_args")

@@ -42,6 +42,10 @@ class DateTime(ma.fields.AwareDateTime):
     """An RFC 3339 moment: read with its offset and within the supported range, written in
     Beijing time (``+08:00``, ``workflows.clock.format_moment``)."""
 
+    default_error_messages = {
+        "invalid_awareness": "Not an RFC 3339 date-time with its offset, e.g. 2026-12-01T09:00:00+08:00."
+    }
+
     def __init__(self, **kwargs):
         super().__init__(default_timezone=None, **kwargs)
 
