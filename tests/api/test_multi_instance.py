@@ -7,22 +7,13 @@ from ..factories import CaseDriver, bpmn_document, multipart
 SIGNERS = ["approver1", "approver2", "approver3"]
 
 
-# SpiffWorkflow merges each finished instance's data, element variable included, back into the
-# case, and will not start the next sequential instance over it: this postScript (run on each
-# instance, scriptsOnInstances) removes it.
-_DROP_SIGNER = (
-    "<bpmn:extensionElements><spiffworkflow:postScript>del signer</spiffworkflow:postScript>"
-    "</bpmn:extensionElements>"
-)
-
-
-def _countersign(loop: str, assignee: str = "${signer}", extensions: str = "") -> bytes:
+def _countersign(loop: str, assignee: str = "${signer}") -> bytes:
     return bpmn_document(f"""
   <bpmn:process id="countersign" isExecutable="true" camunda:candidateStarterGroups="clerk">
     <bpmn:startEvent id="start" />
     <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="sign" />
     <bpmn:userTask id="sign" name="会签" camunda:assignee="{assignee}" camunda:candidateGroups="approver">
-      {extensions}{loop}
+      {loop}
     </bpmn:userTask>
     <bpmn:sequenceFlow id="f2" sourceRef="sign" targetRef="archive" />
     <bpmn:userTask id="archive" camunda:candidateGroups="clerk" />
@@ -33,7 +24,7 @@ def _countersign(loop: str, assignee: str = "${signer}", extensions: str = "") -
 
 def _loop(attributes: str, inner: str = "", sequential: bool = False) -> str:
     if sequential:
-        attributes = f'isSequential="true" spiffworkflow:scriptsOnInstances="true" {attributes}'
+        attributes = f'isSequential="true" {attributes}'
     return (
         f"<bpmn:multiInstanceLoopCharacteristics {attributes}>{inner}</bpmn:multiInstanceLoopCharacteristics>"
     )
@@ -86,7 +77,7 @@ def test_without_an_element_variable_each_instance_sees_item(client, auth):
 
 def test_a_sequential_collection_opens_one_task_at_a_time_in_order(client, auth):
     loop = _loop(_SIGNERS, sequential=True)
-    assert _deploy(client, auth, _countersign(loop, extensions=_DROP_SIGNER)).status_code == 201
+    assert _deploy(client, auth, _countersign(loop)).status_code == 201
     driver = CaseDriver(client, auth)
     case = driver.start("countersign", {"signers": SIGNERS})
     for user in SIGNERS:
@@ -111,7 +102,7 @@ def test_a_camunda_completion_condition_ends_an_any_one_sign_after_the_first(cli
 def test_a_completion_condition_sees_the_loop_counter(client, auth):
     condition = "<bpmn:completionCondition>${loopCounter == 1}</bpmn:completionCondition>"
     loop = _loop(_SIGNERS, condition, sequential=True)
-    assert _deploy(client, auth, _countersign(loop, extensions=_DROP_SIGNER)).status_code == 201
+    assert _deploy(client, auth, _countersign(loop)).status_code == 201
     driver = CaseDriver(client, auth)
     case = driver.start("countersign", {"signers": SIGNERS})
     _sign(driver, case["id"], "approver1")
