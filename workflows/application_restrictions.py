@@ -27,7 +27,7 @@ from .clock import BUREAU_TZ
 from .database import UnitOfWork
 from .errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from .models import ApplicationRestriction
-from .script_functions import add_years
+from .periods import Period, last_day
 from .services import provides
 from .users import SYSTEM
 
@@ -49,7 +49,7 @@ def ban_end(decided_on: date, years: int) -> date:
     the day of the decision is not counted; the ban ends on the corresponding day, or on the
     last day of that month when it has none). A ban is not a time limit for an act, so a
     last day on a holiday is not moved (art. 203)."""
-    return add_years(decided_on, years)
+    return last_day(decided_on, Period(years=years))
 
 
 def admit_application(config, uow, actor, definition, variables: dict, business_key, prefix: str) -> None:
