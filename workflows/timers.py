@@ -24,6 +24,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEv
 
 from .clock import format_moment, parse_moment
 from .deadlines import clock_start
+from .periods import parse_period
 
 ISO_LITERAL = re.compile(r"^\s*(R\d*/|P|\d{4}-\d{2}-\d{2})", re.I)
 
@@ -117,10 +118,15 @@ class ClockedTimeDate(_Clocked, TimeDateEventDefinition):
 
 
 class ClockedDuration(_Clocked, DurationTimerEventDefinition):
+    """A duration from when the timer starts waiting; a period in days, weeks, months or years
+    (``P3D``, ``P3M``) ends at 24:00 of its last day, moved off days off (Civil Code arts. 200–204)."""
+
     def compute_value(self, my_task, now):
         value = timer_value(my_task, self.expression)
         if isinstance(value, timedelta):
             return format_moment(now + value)
+        if isinstance(value, str) and parse_period(value) is not None:
+            return format_moment(my_task.workflow.script_engine.functions.deadline_at(value.strip(), now))
         parsed = TimerEventDefinition.parse_iso_duration(value)
         return format_moment(now + TimerEventDefinition.get_timedelta_from_start(parsed, now))
 
