@@ -60,6 +60,9 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _engine_config(config) -> EngineConfig:
     return EngineConfig(
         max_task_depth=config["BPM_MAX_TASK_DEPTH"],
+        script_time_limit_seconds=config["BPM_SCRIPT_TIME_LIMIT_SECONDS"],
+        script_memory_limit_mb=config["BPM_SCRIPT_MEMORY_LIMIT_MB"],
+        max_call_depth=config["BPM_MAX_CALL_DEPTH"],
         certificate_region_code=config["BPM_CERTIFICATE_REGION_CODE"],
         oversight_thresholds=(config["BPM_REMINDER_SHARE"], config["BPM_WARNING_SHARE"]),
         job_lease_seconds=config["BPM_JOB_LEASE_SECONDS"],

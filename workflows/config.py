@@ -13,6 +13,11 @@ class EngineConfig:
     # Deepest task-tree level a case may reach; SpiffWorkflow stops iterating at 1,000,
     # so a case that loops further is put in error instead of silently losing tasks.
     max_task_depth: int = 900
+    # Diagram code (scripts, conditions, expressions): time and memory one evaluation may take.
+    script_time_limit_seconds: float = 2.0
+    script_memory_limit_mb: int = 256
+    # Deepest nesting of call activities, and of cases starting cases (start_process ...).
+    max_call_depth: int = 10
     # Region code in issued certificate numbers: year + this + sequence (CMA numbering).
     certificate_region_code: str = "12"
     # Shares of a time limit at which a task reaches reminder (提醒) and warning (预警).

@@ -24,6 +24,7 @@ from .errors import Conflict, NotFound
 from .models import ProcessDefinition, ProcessInstance
 from .sandbox import SandboxScriptEngine
 from .script_functions import ScriptFunctions
+from .script_limits import ScriptLimits
 from .serialization import cached_specs, dump_workflow, load_workflow, to_json_data
 from .services import service_operations
 
@@ -36,7 +37,8 @@ def script_engine(config, uow, row: ProcessInstance | None = None) -> SandboxScr
     case = {}
     if row is not None:
         case.update(instance_id=row.id, process_key=row.process_key, business_key=row.business_key)
-    engine = SandboxScriptEngine(services=service_operations(config, uow, case))
+    limits = ScriptLimits(config.script_time_limit_seconds, config.script_memory_limit_mb)
+    engine = SandboxScriptEngine(services=service_operations(config, uow, case), limits=limits)
     engine.case = case
     engine.clock = config.clock
     engine.calendar = current_calendar(uow.session)
