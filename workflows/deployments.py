@@ -9,7 +9,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from sqlalchemy import func, select
 
 from . import audit
-from .bpmn_checks import check_process
+from .bpmn_checks import check_call_cycles, check_process
 from .database import UnitOfWork
 from .errors import InvalidInput, NotFound, NotPermitted
 from .forms import SCHEMA_SUFFIX, UI_SUFFIX, camunda_form_schema, form_hash, load_json_file
@@ -50,6 +50,7 @@ def deploy_definitions(config, actor, files: list[tuple[str, bytes]]) -> list[De
         known = {p.key for p in processes} | set(uow.session.scalars(select(ProcessDefinition.key)))
         for process in processes:
             check_process(process, known)
+        check_call_cycles(processes, _deployed_calls(uow))
         deployment = Deployment(
             deployed_at=config.clock.now(),
             deployed_by=actor.name,
@@ -94,6 +95,21 @@ def _bpmn_for_forms_only(uow, bpmn: dict, forms: dict) -> dict:
             )
         extra[definition.resource_name] = definition.bpmn_xml.encode()
     return extra
+
+
+def _deployed_calls(uow) -> dict[str, list[str]]:
+    """The processes each deployed process calls, in its latest version."""
+    latest = (
+        select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
+        .group_by(ProcessDefinition.key)
+        .subquery()
+    )
+    rows = uow.session.execute(
+        select(ProcessDefinition.key, ProcessDefinition.called_keys).join(
+            latest, (latest.c.key == ProcessDefinition.key) & (latest.c.version == ProcessDefinition.version)
+        )
+    )
+    return {key: called or [] for key, called in rows}
 
 
 def _check_unique_keys(processes: list[ParsedProcess]) -> None:
