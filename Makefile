@@ -5,6 +5,9 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
+# gunicorn aborts a request running longer than this (seconds): keep it well above
+# BPM_SCRIPT_TIME_LIMIT_SECONDS, so a runaway script stops (case in error) long before.
+GUNICORN_TIMEOUT ?= 60
 
 .PHONY: run setup test lint format bench clean
 
@@ -28,7 +31,8 @@ run: setup
 	@echo "API on http://$(HOST):$(PORT)/api/v1  (docs: http://$(HOST):$(PORT)/api/docs)"
 	$(FLASK) jobs run & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers $(WORKERS) --timeout $(GUNICORN_TIMEOUT) --bind $(HOST):$(PORT) \
+		--access-logfile - wsgi:app
 
 ## test: lint, check import layers, run the whole suite
 test: $(VENV)/.installed lint
