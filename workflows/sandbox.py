@@ -31,13 +31,8 @@ from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScript
 from .script_limits import ScriptLimits, ScriptStopped
 from .script_policy import BOUNDED_BUILTINS, GUARDS, BoundedPolicy, check_storable
 
-_EXTRA_BUILTINS = {
-    name: getattr(builtins, name)
-    for name in (
-        "all", "any", "dict", "enumerate", "filter", "list", "map", "max", "min",
-        "reversed", "set", "frozenset", "sorted", "sum", "tuple", "zip",
-    )
-}  # fmt: skip
+# Beyond RestrictedPython's safe builtins; range, pow, map, sum ... come bounded (script_policy).
+_EXTRA_BUILTINS = {name: getattr(builtins, name) for name in ("dict", "list", "set", "frozenset", "tuple")}
 _BUILTINS = {
     **{k: v for k, v in safe_builtins.items() if k not in {"__build_class__", "setattr", "delattr", "id"}},
     **_EXTRA_BUILTINS,
@@ -113,7 +108,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
     def evaluate(self, expression, context, external_context=None):
         code = compile_expression(expression)
         namespace = self._namespace(context, external_context)
-        return self.limits.contain(namespace, lambda limits: eval(code, _bind(namespace, limits)))
+        return self.limits.contain(namespace, lambda evaluation: eval(code, _bind(namespace, evaluation)))
 
     def execute(self, script, context, external_context=None):
         clashes = set(self.functions) & set(context)

@@ -12,8 +12,8 @@ from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from sqlalchemy import select
 
 from . import audit, runtime
-from .instances import create_instance
 from .errors import InvalidInput
+from .instances import create_instance
 from .jobs import handles
 from .models import Job, ProcessDefinition
 from .script_limits import ScriptStopped
