@@ -109,21 +109,23 @@ def _statuses(app, ids) -> dict:
 
 
 @pytest.mark.timeout(120)
-def test_the_worker_process_stops_runaway_and_exiting_scripts_and_still_stops_on_sigterm(
+def test_the_worker_process_stops_runaway_hungry_and_exiting_scripts_and_still_stops_on_sigterm(
     app, client, auth, database_url
 ):
     files = [
         ("spin.bpmn", timer_script_process("spin", "while True:\n    pass")),
         ("leave.bpmn", timer_script_process("leave", "raise SystemExit")),
+        ("hog.bpmn", timer_script_process("hog", "x = ' '.ljust(10**9)")),
     ]
     response = client.post("/api/v1/deployments", data=multipart(files), headers=auth.headers("designer"))
     assert response.status_code == 201, response.json
     case = CaseDriver(client, auth)
-    ids = [case.start(key, variables={})["id"] for key in ("leave", "spin", "leave")]
+    ids = [case.start(key, variables={})["id"] for key in ("leave", "spin", "hog", "leave")]
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "BPM_SCRIPT_TIME_LIMIT_SECONDS": "0.5",
+        "BPM_SCRIPT_MEMORY_LIMIT_MB": "64",
         "BPM_WORKER_POLL_SECONDS": "0.2",
     }
     worker = subprocess.Popen(
@@ -138,8 +140,9 @@ def test_the_worker_process_stops_runaway_and_exiting_scripts_and_still_stops_on
             time.sleep(0.2)
         assert worker.poll() is None, "the worker process ended"
         statuses = _statuses(app, ids)
-        assert [statuses[i][0] for i in ids] == ["error"] * 3
+        assert [statuses[i][0] for i in ids] == ["error"] * 4
         assert "longer than its 0.5 s limit" in statuses[ids[1]][1]
+        assert "more than 64 MB" in statuses[ids[2]][1]
         assert "SystemExit" in statuses[ids[0]][1]
         stopping = time.monotonic()
         worker.send_signal(signal.SIGTERM)
