@@ -7,6 +7,8 @@ the BPMN element at fault.
 
 from __future__ import annotations
 
+from collections import deque
+
 from . import deadlines
 from .config import EngineConfig
 from .errors import InvalidInput
@@ -154,19 +156,20 @@ def check_call_cycles(processes: list[ParsedProcess], deployed_calls: dict[str, 
         for activity in process.node.xpath(".//bpmn:callActivity", namespaces=NSMAP):
             path = _call_path(calls, activity.get("calledElement"), process.key)
             if path is not None:
+                cycle = " -> ".join([process.key, *path])
                 raise _fail(
-                    process, activity.get("id"),
-                    f"the process calls itself ({' -> '.join([process.key, *path])}), which never ends; "
-                    "a process may not call itself, directly or through other processes: "
-                    "loop back with a gateway instead",
-                )  # fmt: skip
+                    process,
+                    activity.get("id"),
+                    f"the process calls itself ({cycle}), which never ends; a process may not call "
+                    "itself, directly or through other processes: loop back with a gateway instead",
+                )
 
 
 def _call_path(calls: dict[str, list[str]], start: str, target: str) -> list[str] | None:
     """The keys from ``start`` to ``target`` following calls, or None when there is no way."""
-    previous, queue = {start: None}, [start]
+    previous, queue = {start: None}, deque([start])
     while queue:
-        key = queue.pop(0)
+        key = queue.popleft()
         if key == target:
             path = [key]
             while previous[path[-1]] is not None:

@@ -99,17 +99,20 @@ def _bpmn_for_forms_only(uow, bpmn: dict, forms: dict) -> dict:
 
 def _deployed_calls(uow) -> dict[str, list[str]]:
     """The processes each deployed process calls, in its latest version."""
+    rows = uow.session.execute(_latest_only(select(ProcessDefinition.key, ProcessDefinition.called_keys)))
+    return {key: called or [] for key, called in rows}
+
+
+def _latest_only(stmt):
+    """``stmt`` on process definitions, restricted to the latest version of each key."""
     latest = (
         select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
         .group_by(ProcessDefinition.key)
         .subquery()
     )
-    rows = uow.session.execute(
-        select(ProcessDefinition.key, ProcessDefinition.called_keys).join(
-            latest, (latest.c.key == ProcessDefinition.key) & (latest.c.version == ProcessDefinition.version)
-        )
+    return stmt.join(
+        latest, (latest.c.key == ProcessDefinition.key) & (latest.c.version == ProcessDefinition.version)
     )
-    return {key: called or [] for key, called in rows}
 
 
 def _check_unique_keys(processes: list[ParsedProcess]) -> None:
@@ -235,15 +238,7 @@ def list_definitions(key: str | None = None, all_versions: bool = False) -> list
         if key is not None:
             stmt = stmt.where(ProcessDefinition.key == key)
         if not all_versions:
-            latest = (
-                select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
-                .group_by(ProcessDefinition.key)
-                .subquery()
-            )
-            stmt = stmt.join(
-                latest,
-                (latest.c.key == ProcessDefinition.key) & (latest.c.version == ProcessDefinition.version),
-            )
+            stmt = _latest_only(stmt)
         return list(uow.session.scalars(stmt))
 
 
