@@ -52,17 +52,19 @@ class ScriptLimits:
         restore = _limit_address_space(self.memory_mb) if outer is None else None
         try:
             return action(evaluation)
-        except MemoryError:
-            raise ScriptLimitExceeded(f"the script needed more than {self.memory_mb} MB") from None
+        except MemoryError as exc:
+            stopped = ScriptLimitExceeded(f"the script needed more than {self.memory_mb} MB")
+            raise stopped.with_traceback(exc.__traceback__) from None
         except Exception:
             raise
         except BaseException as exc:
             if not _raised_in(exc, namespace):
                 raise
-            raise ScriptStopped(
+            stopped = ScriptStopped(
                 f"the script raised {type(exc).__name__}, which scripts may not raise "
                 "(it would stop the service)"
-            ) from None
+            )
+            raise stopped.with_traceback(exc.__traceback__) from None
         finally:
             _local.current = outer
             if restore is not None:

@@ -200,3 +200,9 @@ def test_a_runaway_start_timer_expression_is_refused_at_deployment(client, auth,
     assert response.status_code == 422
     assert (response.json["file"], response.json["element"]) == ("timed.bpmn", "every_day")
     assert "longer than its 0.5 s limit" in response.json["detail"]
+
+
+def test_the_error_names_the_line_of_the_script_that_exited(client, auth, case):
+    deploy(client, auth, "runaway.bpmn", script_process("x = 1\nraise SystemExit"))
+    instance, _ = start(client, auth, "runaway")
+    assert (instance["error"]["element_id"], instance["error"]["line"]) == ("compute", 2)
