@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select
@@ -108,47 +109,71 @@ def _statuses(app, ids) -> dict:
         return {r.id: (r.status, (r.error or {}).get("message", "")) for r in rows}
 
 
-@pytest.mark.timeout(120)
-def test_the_worker_process_stops_runaway_hungry_and_exiting_scripts_and_still_stops_on_sigterm(
-    app, client, auth, database_url
-):
-    files = [
-        ("spin.bpmn", timer_script_process("spin", "while True:\n    pass")),
-        ("leave.bpmn", timer_script_process("leave", "raise SystemExit")),
-        ("hog.bpmn", timer_script_process("hog", "x = ' '.ljust(10**9)")),
-    ]
-    response = client.post("/api/v1/deployments", data=multipart(files), headers=auth.headers("designer"))
-    assert response.status_code == 201, response.json
-    case = CaseDriver(client, auth)
-    ids = [case.start(key, variables={})["id"] for key in ("leave", "spin", "hog", "leave")]
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "BPM_SCRIPT_TIME_LIMIT_SECONDS": "0.5",
-        "BPM_SCRIPT_MEMORY_LIMIT_MB": "64",
-        "BPM_WORKER_POLL_SECONDS": "0.2",
-    }
+@contextmanager
+def worker_process(database_url: str, **settings: str):
+    """``flask jobs run`` on the test database (killed at the end if still running)."""
+    env = {**os.environ, "DATABASE_URL": database_url, "BPM_WORKER_POLL_SECONDS": "0.2", **settings}
     worker = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline and worker.poll() is None:
-            if all(status == "error" for status, _ in _statuses(app, ids).values()):
-                break
-            time.sleep(0.2)
-        assert worker.poll() is None, "the worker process ended"
-        statuses = _statuses(app, ids)
-        assert [statuses[i][0] for i in ids] == ["error"] * 4
-        assert "longer than its 0.5 s limit" in statuses[ids[1]][1]
-        assert "more than 64 MB" in statuses[ids[2]][1]
-        assert "SystemExit" in statuses[ids[0]][1]
-        stopping = time.monotonic()
-        worker.send_signal(signal.SIGTERM)
-        assert worker.wait(timeout=15) == 0
-        assert time.monotonic() - stopping < 5
+        yield worker
     finally:
         if worker.poll() is None:
             worker.kill()
             worker.wait(timeout=10)
+
+
+def _leased(app) -> bool:
+    with app.app_context():
+        return db.session.scalar(select(Job.id).where(Job.lease_owner.is_not(None))) is not None
+
+
+def _wait_until(condition, worker, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert worker.poll() is None, "the worker process ended"
+        assert time.monotonic() < deadline, "not reached in time"
+        time.sleep(0.1)
+
+
+def _deploy_timers(client, auth, **scripts: str) -> None:
+    files = [(f"{key}.bpmn", timer_script_process(key, script)) for key, script in scripts.items()]
+    response = client.post("/api/v1/deployments", data=multipart(files), headers=auth.headers("designer"))
+    assert response.status_code == 201, response.json
+
+
+@pytest.mark.timeout(120)
+def test_the_worker_process_stops_runaway_hungry_and_exiting_scripts_and_goes_on(
+    app, client, auth, database_url
+):
+    _deploy_timers(
+        client, auth, spin="while True:\n    pass", leave="raise SystemExit", hog="x = ' '.ljust(10**9)"
+    )
+    case = CaseDriver(client, auth)
+    ids = [case.start(key, variables={})["id"] for key in ("leave", "spin", "hog", "leave")]
+    limits = {"BPM_SCRIPT_TIME_LIMIT_SECONDS": "0.5", "BPM_SCRIPT_MEMORY_LIMIT_MB": "64"}
+    with worker_process(database_url, **limits) as worker:
+        _wait_until(lambda: all(s == "error" for s, _ in _statuses(app, ids).values()), worker)
+        statuses = _statuses(app, ids)
+        assert "SystemExit" in statuses[ids[0]][1]
+        assert "longer than its 0.5 s limit" in statuses[ids[1]][1]
+        assert "more than 64 MB" in statuses[ids[2]][1]
+        time.sleep(0.5)
+        assert worker.poll() is None
+
+
+@pytest.mark.timeout(120)
+def test_sigterm_stops_the_worker_process_once_a_runaway_script_reaches_its_limit(
+    app, client, auth, database_url
+):
+    _deploy_timers(client, auth, spin="while True:\n    pass")
+    iid = CaseDriver(client, auth).start("spin", variables={})["id"]
+    with worker_process(database_url, BPM_SCRIPT_TIME_LIMIT_SECONDS="3") as worker:
+        _wait_until(lambda: _leased(app), worker)
+        stopping = time.monotonic()
+        worker.send_signal(signal.SIGTERM)
+        assert worker.wait(timeout=30) == 0
+        assert time.monotonic() - stopping < 3 + 3
+    assert _statuses(app, [iid])[iid][0] == "error"
