@@ -8,6 +8,9 @@ WORKERS ?= 2
 # gunicorn's own request-line limit (default 4094) answers with an HTML page before the app sees the
 # request; raise it to its maximum so a long query string meets the app's 414 (BPM_MAX_QUERY_STRING_BYTES).
 REQUEST_LINE_LIMIT := --limit-request-line 8190
+# gunicorn aborts a request running longer than this (seconds): keep it well above
+# BPM_SCRIPT_TIME_LIMIT_SECONDS, so a runaway script stops (case in error) long before.
+GUNICORN_TIMEOUT ?= 60
 
 .PHONY: run setup test lint format bench clean
 
@@ -31,7 +34,8 @@ run: setup
 	@echo "API on http://$(HOST):$(PORT)/api/v1  (docs: http://$(HOST):$(PORT)/api/docs)"
 	$(FLASK) jobs run & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - $(REQUEST_LINE_LIMIT) wsgi:app
+	$(BIN)/gunicorn --workers $(WORKERS) --timeout $(GUNICORN_TIMEOUT) --bind $(HOST):$(PORT) \
+		--access-logfile - $(REQUEST_LINE_LIMIT) wsgi:app
 
 ## test: lint, check import layers, run the whole suite
 test: $(VENV)/.installed lint

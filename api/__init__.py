@@ -63,6 +63,9 @@ def _engine_config(config) -> EngineConfig:
     return EngineConfig(
         max_task_depth=config["BPM_MAX_TASK_DEPTH"],
         max_json_depth=config["BPM_MAX_JSON_DEPTH"],
+        script_time_limit_seconds=config["BPM_SCRIPT_TIME_LIMIT_SECONDS"],
+        script_memory_limit_mb=config["BPM_SCRIPT_MEMORY_LIMIT_MB"],
+        max_call_depth=config["BPM_MAX_CALL_DEPTH"],
         certificate_region_code=config["BPM_CERTIFICATE_REGION_CODE"],
         certificate_validity_end=config["BPM_CERTIFICATE_VALIDITY_END"],
         oversight_thresholds=(config["BPM_REMINDER_SHARE"], config["BPM_WARNING_SHARE"]),

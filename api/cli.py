@@ -92,15 +92,22 @@ jobs = AppGroup("jobs", help="The job executor.")
 @jobs.command("run")
 @click.option("--once", is_flag=True, help="Run the jobs due now, then exit.")
 def run_jobs(once):
-    """Run a worker: fire due timers and other jobs until stopped (Ctrl-C / SIGTERM)."""
+    """Run a worker: fire due timers and other jobs until stopped (Ctrl-C / SIGTERM).
+
+    A signal sets ``stop``: the job running finishes (diagram code within its time limit),
+    the worker takes no other, and exits.
+    """
     config = current_app.extensions["engine_config"]
-    if once:
-        click.echo(f"ran {job_executor.run_due_jobs(config)} jobs")
-        return
     stop = threading.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
-    job_executor.work(config, stop, current_app.config["BPM_WORKER_POLL_SECONDS"])
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        if once:
+            click.echo(f"ran {job_executor.run_due_jobs(config, stop=stop)} jobs")
+        else:
+            job_executor.work(config, stop, current_app.config["BPM_WORKER_POLL_SECONDS"])
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _or_exit(action):

@@ -122,9 +122,54 @@ def unexpected_problem(error: Exception) -> Response:
 def init_app(app) -> None:
     app.register_error_handler(EngineError, engine_error_problem)
     app.register_error_handler(Exception, _any_error)
+    app.wsgi_app = answer_crashes(app.wsgi_app)
 
 
 def _any_error(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return http_exception_problem(error)
     return unexpected_problem(error)
+
+
+def answer_crashes(wsgi_app):
+    """WSGI middleware: what escapes Flask still leaves as a JSON 500 problem with a request id.
+
+    That is an error in an error handler or teardown, or the ``SystemExit`` gunicorn raises in
+    a worker it aborts at its ``--timeout`` or stops quickly: never the server's HTML page. An
+    exit is raised again once the answer is written (when the server closes the response), so
+    the worker still stops.
+    """
+
+    def contained(environ, start_response):
+        try:
+            return wsgi_app(environ, start_response)
+        except BaseException as error:
+            request_id = uuid.uuid4().hex
+            log.exception("unhandled error outside the application, request id %s", request_id)
+            document = {
+                "type": "about:blank",
+                "title": "Internal Server Error",
+                "status": 500,
+                "detail": "An unexpected error occurred.",
+                "instance": environ.get("PATH_INFO", ""),
+                "request_id": request_id,
+            }
+            body = json.dumps(document).encode()
+            headers = [("Content-Type", PROBLEM_JSON), ("Content-Length", str(len(body)))]
+            start_response("500 INTERNAL SERVER ERROR", headers)
+            return [body] if isinstance(error, Exception) else _ThenRaise(body, error)
+
+    return contained
+
+
+class _ThenRaise:
+    """A response body whose ``close()`` raises ``error`` again."""
+
+    def __init__(self, body: bytes, error: BaseException):
+        self.body, self.error = body, error
+
+    def __iter__(self):
+        return iter([self.body])
+
+    def close(self) -> None:
+        raise self.error

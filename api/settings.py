@@ -25,6 +25,12 @@ class Settings:
     BPM_MAX_QUERY_STRING_BYTES = 4096
     # Engine: deepest task-tree level before a case is stopped as a runaway loop.
     BPM_MAX_TASK_DEPTH = 900
+    # Engine: time and memory one script, condition or expression may take before the case
+    # stops in error (keep the time well below gunicorn's --timeout, see the Makefile).
+    BPM_SCRIPT_TIME_LIMIT_SECONDS = 2.0
+    BPM_SCRIPT_MEMORY_LIMIT_MB = 256
+    # Engine: deepest nesting of call activities (and of cases started by cases).
+    BPM_MAX_CALL_DEPTH = 10
     # Region code in issued certificate numbers (12 = Tianjin).
     BPM_CERTIFICATE_REGION_CODE = "12"
     # Last day of validity that valid_until() gives: "day_before" the corresponding date, as
@@ -76,6 +82,9 @@ _NUMERIC = {
     "BPM_MAX_TASK_DEPTH": int,
     "BPM_MAX_JSON_DEPTH": int,
     "BPM_MAX_QUERY_STRING_BYTES": int,
+    "BPM_SCRIPT_TIME_LIMIT_SECONDS": float,
+    "BPM_SCRIPT_MEMORY_LIMIT_MB": int,
+    "BPM_MAX_CALL_DEPTH": int,
     "BPM_CONFLICT_COOLING_OFF_YEARS": int,
     "BPM_WORKLOAD_LIMIT": int,
     "BPM_WORKLOAD_PERIOD_DAYS": int,

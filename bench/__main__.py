@@ -4,6 +4,7 @@
    the same step through our use case (lock, restore, validate, run, save, worklist, audit,
    commit) on an SQLite file.
 2. Worklist (inbox) latency with many open tasks.
+3. One condition and one script in the sandbox, with its time and memory limits.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from workflows.database import db
 from workflows.deployments import deploy_definitions
 from workflows.instances import start_instance
 from workflows.parsing import parse_processes
-from workflows.sandbox import SandboxScriptEngine
+from workflows.sandbox import SandboxEnvironment, SandboxScriptEngine
 from workflows.serialization import dump_workflow, load_workflow
 from workflows.users import Actor
 
@@ -84,6 +85,18 @@ def inbox(app, open_tasks: int, runs: int) -> None:
             lambda: tasks.worklist(config, CLERK, {}, 1, 20), runs))  # fmt: skip
 
 
+def sandbox(runs: int) -> None:
+    env = SandboxEnvironment()
+    data = {f"v{n}": n for n in range(20)} | {"decision": "accept"}
+    cases = {
+        "sandbox: condition decision == 'accept'": lambda: env.evaluate("decision == 'accept'", data),
+        "sandbox: script x = v1 + v2": lambda: env.execute("x = v1 + v2", dict(data)),
+    }
+    for label, action in cases.items():
+        median = statistics.median(timed(action, runs)) * 1000
+        print(f"{label:<48} median {median:7.1f} µs   ({runs} runs)")
+
+
 def main() -> None:
     folder = Path(tempfile.mkdtemp())
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite'}"})
@@ -93,6 +106,7 @@ def main() -> None:
     ours = through_use_case(app, 200)
     print(f"{'ratio use case / bare engine':<48} {ours / bare:7.2f}x")
     inbox(app, 2000, 50)
+    sandbox(2000)
 
 
 if __name__ == "__main__":

@@ -7,6 +7,8 @@ the BPMN element at fault.
 
 from __future__ import annotations
 
+from collections import deque
+
 from lxml import etree
 
 from . import deadlines
@@ -322,3 +324,37 @@ def _check_camunda_listeners(process, filename: str) -> None:
             file=filename,
             element=element.get("id"),
         )
+
+
+def check_call_cycles(processes: list[ParsedProcess], deployed_calls: dict[str, list[str]]) -> None:
+    """Refuse a call activity that leads back to its own process, directly or through others,
+    among ``processes`` and the latest deployed versions (``deployed_calls``: key -> called keys)."""
+    calls = {**deployed_calls, **{p.key: p.called_keys for p in processes}}
+    for process in processes:
+        for activity in process.node.xpath(".//bpmn:callActivity", namespaces=NSMAP):
+            path = _call_path(calls, activity.get("calledElement"), process.key)
+            if path is not None:
+                cycle = " -> ".join([process.key, *path])
+                raise _fail(
+                    process,
+                    activity.get("id"),
+                    f"the process calls itself ({cycle}), which never ends; a process may not call "
+                    "itself, directly or through other processes: loop back with a gateway instead",
+                )
+
+
+def _call_path(calls: dict[str, list[str]], start: str, target: str) -> list[str] | None:
+    """The keys from ``start`` to ``target`` following calls, or None when there is no way."""
+    previous, queue = {start: None}, deque([start])
+    while queue:
+        key = queue.popleft()
+        if key == target:
+            path = [key]
+            while previous[path[-1]] is not None:
+                path.append(previous[path[-1]])
+            return path[::-1]
+        for called in calls.get(key, []):
+            if called not in previous:
+                previous[called] = key
+                queue.append(called)
+    return None

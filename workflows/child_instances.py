@@ -8,6 +8,8 @@ delivers that message with each child's ``result`` variable.
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from sqlalchemy import select
 
 from . import runtime
@@ -19,18 +21,33 @@ from .services import provides
 from .users import SYSTEM
 
 CHILDREN_COMPLETED = "children_completed"
+# How many cases deep the case being started now is: a child runs inside its parent's step.
+_nesting = ContextVar("case_nesting", default=0)
 
 
 def start_case(config, uow, case: dict, process_key: str, business_key: str, variables: dict, awaited: bool):
-    """Start ``process_key`` as the system; an awaited child reports back to ``case``."""
+    """Start ``process_key`` as the system; an awaited child reports back to ``case``.
+
+    The child runs at once, inside the parent's step, so a process that starts itself
+    (directly or through others) is stopped at ``config.max_call_depth`` cases deep.
+    """
     definition = runtime.latest_definition(uow, process_key)
     if definition is None:
         raise ValueError(f"process '{process_key}' is not deployed")
-    row = create_instance(
-        config, uow, SYSTEM, definition, business_key, variables,
-        parent_instance_id=case["instance_id"] if awaited else None,
-    )  # fmt: skip
-    return row
+    depth = _nesting.get() + 1
+    if depth > config.max_call_depth:
+        raise ValueError(
+            f"cases starting cases are nested more than {config.max_call_depth} deep: a process that "
+            f"starts itself ('{process_key}'), directly or through other processes, never ends"
+        )
+    token = _nesting.set(depth)
+    try:
+        return create_instance(
+            config, uow, SYSTEM, definition, business_key, variables,
+            parent_instance_id=case["instance_id"] if awaited else None,
+        )  # fmt: skip
+    finally:
+        _nesting.reset(token)
 
 
 @provides

@@ -16,6 +16,11 @@ class EngineConfig:
     max_task_depth: int = 900
     # Deepest nesting of objects and arrays in a JSON document read from outside (form files).
     max_json_depth: int = 64
+    # Diagram code (scripts, conditions, expressions): time and memory one evaluation may take.
+    script_time_limit_seconds: float = 2.0
+    script_memory_limit_mb: int = 256
+    # Deepest nesting of call activities, and of cases starting cases (start_process ...).
+    max_call_depth: int = 10
     # Region code in issued certificate numbers: year + this + sequence (CMA numbering).
     certificate_region_code: str = "12"
     # Last day of validity given by valid_until(): "day_before" the corresponding date (as

@@ -9,7 +9,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from sqlalchemy import func, select
 
 from . import audit, message_specs
-from .bpmn_checks import check_document, check_process
+from .bpmn_checks import check_call_cycles, check_document, check_process
 from .database import UnitOfWork
 from .errors import InvalidInput, NotFound, NotPermitted
 from .forms import SCHEMA_SUFFIX, UI_SUFFIX, camunda_form_schema, form_hash, load_json_file
@@ -52,6 +52,7 @@ def deploy_definitions(config, actor, files: list[tuple[str, bytes]]) -> list[De
         known = {p.key for p in processes} | set(uow.session.scalars(select(ProcessDefinition.key)))
         for process in processes:
             check_process(process, known)
+        check_call_cycles(processes, _deployed_calls(uow))
         deployment = Deployment(
             deployed_at=config.clock.now(),
             deployed_by=actor.name,
@@ -102,6 +103,24 @@ def _bpmn_for_forms_only(uow, bpmn: dict, forms: dict) -> dict:
             )
         extra[definition.resource_name] = definition.bpmn_xml.encode()
     return extra
+
+
+def _deployed_calls(uow) -> dict[str, list[str]]:
+    """The processes each deployed process calls, in its latest version."""
+    rows = uow.session.execute(_latest_only(select(ProcessDefinition.key, ProcessDefinition.called_keys)))
+    return {key: called or [] for key, called in rows}
+
+
+def _latest_only(stmt):
+    """``stmt`` on process definitions, restricted to the latest version of each key."""
+    latest = (
+        select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
+        .group_by(ProcessDefinition.key)
+        .subquery()
+    )
+    return stmt.join(
+        latest, (latest.c.key == ProcessDefinition.key) & (latest.c.version == ProcessDefinition.version)
+    )
 
 
 def _check_unique_keys(processes: list[ParsedProcess]) -> None:
@@ -261,15 +280,7 @@ def list_definitions(key: str | None = None, all_versions: bool = False) -> list
         if key is not None:
             stmt = stmt.where(ProcessDefinition.key == key)
         if not all_versions:
-            latest = (
-                select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version"))
-                .group_by(ProcessDefinition.key)
-                .subquery()
-            )
-            stmt = stmt.join(
-                latest,
-                (latest.c.key == ProcessDefinition.key) & (latest.c.version == ProcessDefinition.version),
-            )
+            stmt = _latest_only(stmt)
         return list(uow.session.scalars(stmt))
 
 

@@ -51,7 +51,12 @@ def _claimable(now):
 
 
 def claim_due_jobs(config, owner: str, limit: int = 20) -> list[int]:
-    """Lease up to ``limit`` due jobs for ``owner``; returns their ids."""
+    """Lease up to ``limit`` due jobs for ``owner``; returns their ids.
+
+    A job whose lease expired was left by a worker that died running it (or ran too long):
+    that counts as a failed attempt, so a job that kills every worker taking it ends as an
+    incident instead of being taken over forever.
+    """
     with UnitOfWork() as uow:
         now = config.clock.now()
         stmt = select(Job.id).where(_claimable(now)).order_by(Job.due_at, Job.id).limit(limit)
@@ -60,6 +65,7 @@ def claim_due_jobs(config, owner: str, limit: int = 20) -> list[int]:
         ids = list(uow.session.scalars(stmt))
         if not ids:
             return []
+        _count_abandoned(config, uow, ids, now)
         expires = now + timedelta(seconds=config.job_lease_seconds)
         claimed = uow.session.scalars(
             update(Job)
@@ -72,8 +78,24 @@ def claim_due_jobs(config, owner: str, limit: int = 20) -> list[int]:
         return sorted(claimed)
 
 
+def _count_abandoned(config, uow, ids: list[int], now) -> None:
+    """Count an attempt for each job among ``ids`` whose worker left it (those past their
+    last attempt become incidents, and are no longer claimable)."""
+    left = uow.session.scalars(
+        select(Job).where(Job.id.in_(ids), _claimable(now), Job.lease_owner.is_not(None))
+    ).all()
+    for job in left:
+        error = f"the worker {job.lease_owner} stopped while running the job (its lease expired)"
+        _count_attempt(config, uow, job, error, now, retry_now=True)
+    uow.flush()
+
+
 def run_job(config, owner: str, job_id: int) -> str:
-    """Run one leased job: ``done``, ``failed``, or ``lost`` (the lease went to another worker)."""
+    """Run one leased job: ``done``, ``failed``, or ``lost`` (the lease went to another worker).
+
+    Whatever the handler raises, ``SystemExit`` and ``KeyboardInterrupt`` included, is the
+    job's failure, not the worker's: it is recorded and the worker goes on.
+    """
     try:
         with UnitOfWork() as uow:
             job = uow.session.scalars(
@@ -85,7 +107,7 @@ def run_job(config, owner: str, job_id: int) -> str:
             _finish(config, uow, job)
             uow.commit()
         return "done"
-    except Exception as exc:
+    except BaseException as exc:
         log.exception("job %s failed", job_id)
         _record_failure(config, owner, job_id, exc)
         return "failed"
@@ -103,24 +125,30 @@ def _finish(config, uow, job: Job) -> None:
         uow.session.delete(job)
 
 
-def _record_failure(config, owner: str, job_id: int, exc: Exception) -> None:
+def _record_failure(config, owner: str, job_id: int, exc: BaseException) -> None:
     with UnitOfWork() as uow:
         job = uow.session.get(Job, job_id)
         if job is None or job.lease_owner != owner:
             return
-        now = config.clock.now()
-        job.attempts += 1
-        job.last_error = f"{type(exc).__name__}: {exc}"[:4000]
-        job.lease_owner = job.lease_expires_at = None
-        job.updated_at = now
-        if job.attempts >= config.job_max_attempts:
-            job.state = "incident"
-            instance = uow.session.get(ProcessInstance, job.instance_id) if job.instance_id else None
-            audit.record(uow, SYSTEM, "incident_opened", now, instance, job_id=job.id, kind=job.kind,
-                         error=job.last_error)  # fmt: skip
-        else:
-            job.due_at = now + backoff(config, job.attempts)
+        _count_attempt(config, uow, job, f"{type(exc).__name__}: {exc}", config.clock.now())
         uow.commit()
+
+
+def _count_attempt(config, uow, job: Job, error: str, now, retry_now: bool = False) -> None:
+    """One more failed attempt: retry (after a backoff unless ``retry_now``), or after the
+    last one an incident (audited)."""
+    job.attempts += 1
+    job.last_error = error[:4000]
+    job.lease_owner = job.lease_expires_at = None
+    job.updated_at = now
+    if job.attempts < config.job_max_attempts:
+        if not retry_now:
+            job.due_at = now + backoff(config, job.attempts)
+        return
+    job.state = "incident"
+    instance = uow.session.get(ProcessInstance, job.instance_id) if job.instance_id else None
+    audit.record(uow, SYSTEM, "incident_opened", now, instance, job_id=job.id, kind=job.kind,
+                 error=job.last_error)  # fmt: skip
 
 
 def backoff(config, attempts: int) -> timedelta:
@@ -129,23 +157,47 @@ def backoff(config, attempts: int) -> timedelta:
     return timedelta(seconds=delay * (1 + random.random() / 4))
 
 
-def run_due_jobs(config, owner: str | None = None, limit: int = 20) -> int:
-    """Run jobs until none is due; returns how many ran (the worker loop's inner step)."""
+def run_due_jobs(config, owner: str | None = None, limit: int = 20, stop=None) -> int:
+    """Run jobs until none is due or ``stop`` is set; returns how many ran (the worker loop's
+    inner step)."""
     owner = owner or worker_id()
     count = 0
-    while ids := claim_due_jobs(config, owner, limit):
+    while not (stop is not None and stop.is_set()) and (ids := claim_due_jobs(config, owner, limit)):
         for job_id in ids:
+            if stop is not None and stop.is_set():
+                _release(owner, job_id)
+                continue
             run_job(config, owner, job_id)
             count += 1
     return count
 
 
+def _release(owner: str, job_id: int) -> None:
+    """Give back a leased job the worker will not run (it is stopping)."""
+    with UnitOfWork() as uow:
+        uow.session.execute(
+            update(Job)
+            .where(Job.id == job_id, Job.lease_owner == owner)
+            .values(lease_owner=None, lease_expires_at=None)
+        )
+        uow.commit()
+
+
 def work(config, stop, poll_seconds: float = 1.0, owner: str | None = None) -> None:
-    """The worker process: run due jobs, sleep ``poll_seconds`` when idle, until ``stop`` is set."""
+    """The worker process: run due jobs, sleep ``poll_seconds`` when idle, until ``stop`` is set.
+
+    A failure outside any job (the database is unreachable) is logged and retried after a
+    pause; the worker only stops when told to.
+    """
     owner = owner or worker_id()
     log.info("job worker %s started", owner)
     while not stop.is_set():
-        if run_due_jobs(config, owner) == 0:
+        try:
+            ran = run_due_jobs(config, owner, stop=stop)
+        except Exception:
+            log.exception("job worker %s: cannot run jobs now, retrying", owner)
+            ran = 0
+        if ran == 0:
             stop.wait(poll_seconds)
     log.info("job worker %s stopped", owner)
 

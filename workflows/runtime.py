@@ -13,6 +13,7 @@ from uuid import uuid4
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.mixins.subworkflow_task import CallActivity
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
@@ -26,6 +27,7 @@ from .failures import describe_failure
 from .models import ProcessDefinition, ProcessInstance
 from .sandbox import SandboxScriptEngine
 from .script_functions import ScriptFunctions
+from .script_limits import ScriptLimits
 from .serialization import cached_specs, dump_workflow, load_workflow, to_json_data
 from .services import service_operations
 from .users import SYSTEM
@@ -43,7 +45,8 @@ def script_engine(config, uow, row: ProcessInstance | None = None) -> SandboxScr
     case = {"actor": SYSTEM}
     if row is not None:
         case.update(instance_id=row.id, process_key=row.process_key, business_key=row.business_key)
-    engine = SandboxScriptEngine(services=service_operations(config, uow, case))
+    limits = ScriptLimits(config.script_time_limit_seconds, config.script_memory_limit_mb)
+    engine = SandboxScriptEngine(services=service_operations(config, uow, case), limits=limits)
     engine.case = case
     engine.clock = config.clock
     engine.calendar = current_calendar(uow.session)
@@ -134,7 +137,8 @@ def run(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor, step=N
     unit of work back (a 409 for a lost race). A failing script, condition or service
     call does not roll anything back: the instance goes to status ``error`` with the
     element and message, and the work done before the failure is kept. So does a loop
-    that runs past ``config.max_task_depth`` (SpiffWorkflow would otherwise lose tasks).
+    that runs past ``config.max_task_depth`` (SpiffWorkflow would otherwise lose tasks),
+    and call activities nested past ``config.max_call_depth`` (a process calling itself).
     """
 
     running = [None]  # the engine task being run, to name the element when an error does not
@@ -145,6 +149,8 @@ def run(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor, step=N
     def guard(task):
         if task.depth > config.max_task_depth:
             raise TooDeep(task, config.max_task_depth)
+        if task.workflow.depth > config.max_call_depth:
+            _check_call_depth(task.workflow, config.max_call_depth)
 
     workflow.script_engine.case["actor"] = actor  # service operations act on the actor's behalf
     try:
@@ -166,6 +172,28 @@ class TooDeep(WorkflowTaskException):
             f"the case history is {task.depth} steps deep, over the limit of {limit}: "
             "a loop in the diagram repeats without bound",
             task=task,
+        )
+
+
+def _check_call_depth(workflow, limit: int) -> None:
+    """Raise ``TooNested`` when more than ``limit`` call activities lead to ``workflow``
+    (embedded subprocesses nest too, but do not count)."""
+    calls = []
+    while workflow.parent_workflow is not None:
+        caller = workflow.top_workflow.get_task_from_id(workflow.parent_task_id)
+        if isinstance(caller.task_spec, CallActivity):
+            calls.append(caller)
+        workflow = caller.workflow
+    if len(calls) > limit:
+        raise TooNested(calls[0], limit)
+
+
+class TooNested(WorkflowTaskException):
+    def __init__(self, call, limit: int):
+        super().__init__(
+            f"call activities are nested more than {limit} deep here: a process that calls itself, "
+            f"directly or through other processes ('{call.task_spec.spec}'), never ends",
+            task=call,
         )
 
 

@@ -4,13 +4,14 @@ No imports, no file or network access, no attribute names starting with an
 underscore (so no ``__class__``/``__subclasses__`` escapes); only whitelisted
 builtins and the functions the engine offers (``now()``, the working-day
 calendar, ...). Camunda-style ``${...}`` conditions are translated to Python.
+Every evaluation runs within time and memory limits (``script_limits``), and
+whatever it raises, the process goes on.
 """
 
 from __future__ import annotations
 
 import builtins
 import json
-import operator
 import re
 from functools import lru_cache
 from types import ModuleType
@@ -23,30 +24,20 @@ from RestrictedPython.Guards import (
     guarded_unpack_sequence,
     safer_getattr,
 )
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
-_EXTRA_BUILTINS = {
-    name: getattr(builtins, name)
-    for name in (
-        "all", "any", "dict", "enumerate", "filter", "list", "map", "max", "min",
-        "reversed", "set", "frozenset", "sorted", "sum", "tuple", "zip",
-    )
-}  # fmt: skip
+from .script_limits import ScriptLimits, ScriptStopped
+from .script_policy import BOUNDED_BUILTINS, GUARDS, BoundedPolicy, check_storable
+
+# Beyond RestrictedPython's safe builtins; range, pow, map, sum ... come bounded (script_policy).
+_EXTRA_BUILTINS = {name: getattr(builtins, name) for name in ("dict", "list", "set", "frozenset", "tuple")}
 _BUILTINS = {
     **{k: v for k, v in safe_builtins.items() if k not in {"__build_class__", "setattr", "delattr", "id"}},
     **_EXTRA_BUILTINS,
+    **BOUNDED_BUILTINS,
 }
-
-_INPLACE_OPS = {
-    "+=": operator.iadd, "-=": operator.isub, "*=": operator.imul, "/=": operator.itruediv,
-    "//=": operator.ifloordiv, "%=": operator.imod, "**=": operator.ipow,
-    "|=": operator.ior, "&=": operator.iand, "^=": operator.ixor,
-}  # fmt: skip
-
-
-def _inplacevar(op, target, value):
-    return _INPLACE_OPS[op](target, value)
 
 
 class ScriptError(SyntaxError):
@@ -55,7 +46,7 @@ class ScriptError(SyntaxError):
 
 @lru_cache(maxsize=2048)
 def compile_expression(expression: str):
-    result = compile_restricted_eval(translate_juel(expression))
+    result = compile_restricted_eval(translate_juel(expression), policy=BoundedPolicy)
     if result.errors:
         raise ScriptError("; ".join(result.errors))
     return result.code
@@ -63,7 +54,7 @@ def compile_expression(expression: str):
 
 @lru_cache(maxsize=2048)
 def compile_script(script: str):
-    result = compile_restricted_exec(script)
+    result = compile_restricted_exec(script, policy=BoundedPolicy)
     if result.errors:
         raise ScriptError("; ".join(result.errors))
     return result.code
@@ -94,20 +85,20 @@ def translate_juel(expression: str) -> str:
 class SandboxEnvironment(BasePythonScriptEngineEnvironment):
     """Evaluates expressions and runs scripts against task data, restricted."""
 
-    def __init__(self, functions: dict | None = None):
+    def __init__(self, functions: dict | None = None, limits: ScriptLimits | None = None):
         super().__init__()
         self.functions = dict(functions or {})
+        self.limits = limits or ScriptLimits()
 
     def _namespace(self, context: dict, external_context: dict | None) -> dict:
         namespace = {
             "__builtins__": _BUILTINS,
             "_getattr_": safer_getattr,
             "_getitem_": default_guarded_getitem,
-            "_getiter_": iter,
             "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
             "_unpack_sequence_": guarded_unpack_sequence,
             "_write_": full_write_guard,
-            "_inplacevar_": _inplacevar,
+            **GUARDS,
         }
         namespace.update(self.functions)
         namespace.update(external_context or {})
@@ -115,39 +106,70 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):
         return namespace
 
     def evaluate(self, expression, context, external_context=None):
-        return eval(compile_expression(expression), self._namespace(context, external_context))
+        code = compile_expression(expression)
+        namespace = self._namespace(context, external_context)
+        return self.limits.contain(namespace, lambda evaluation: eval(code, _bind(namespace, evaluation)))
 
     def execute(self, script, context, external_context=None):
         clashes = set(self.functions) & set(context)
         if clashes:
             raise ValueError(f"task data overwrites built-in functions: {sorted(clashes)}")
+        code = compile_script(script)
         namespace = self._namespace(context, external_context)
-        exec(compile_script(script), namespace)
         reserved = set(self.functions) | set(external_context or {})
+
+        def run(evaluation) -> dict:
+            exec(code, _bind(namespace, evaluation))
+            results = {
+                key: value
+                for key, value in namespace.items()
+                if not key.startswith("_")
+                and key not in reserved
+                and not callable(value)
+                and not isinstance(value, ModuleType)
+            }
+            check_storable(results)
+            return results
+
+        results = self.limits.contain(namespace, run)
         for key in list(context):
             if key not in namespace:
                 del context[key]
-        for key, value in namespace.items():
-            if key.startswith("_") or key in reserved:
-                continue
-            if callable(value) or isinstance(value, ModuleType):
-                continue
-            context[key] = value
+        context.update(results)
         return True
 
     def call_service(self, context, **kwargs):
         raise NotImplementedError("service calls go through SandboxScriptEngine")
 
 
+def _bind(namespace: dict, evaluation) -> dict:
+    """The evaluation's deadline checks, under the names ``BoundedPolicy`` compiles in."""
+    namespace["_tick_"] = evaluation.tick
+    namespace["_getiter_"] = evaluation.iterate
+    namespace["_handled_"] = evaluation.handled
+    return namespace
+
+
 class SandboxScriptEngine(PythonScriptEngine):
     """Spiff's script engine with the sandbox and a registry of service operations."""
 
-    def __init__(self, functions: dict | None = None, services: dict | None = None):
-        super().__init__(environment=SandboxEnvironment(functions))
+    def __init__(
+        self, functions: dict | None = None, services: dict | None = None, limits: ScriptLimits | None = None
+    ):
+        super().__init__(environment=SandboxEnvironment(functions, limits))
         self.services = dict(services or {})
 
     def validate(self, expression):
         compile_script(expression)
+
+    def evaluate(self, task, expression, external_context=None):
+        """Spiff's message names only the expression; a stopped one also says why."""
+        try:
+            return super().evaluate(task, expression, external_context)
+        except WorkflowTaskException as exc:
+            if isinstance(exc.__context__, ScriptStopped):
+                exc.add_note(str(exc.__context__))
+            raise
 
     def call_service(self, task, operation_name=None, operation_params=None, **kwargs):
         operation = self.services.get(operation_name)

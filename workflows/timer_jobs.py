@@ -13,9 +13,11 @@ from sqlalchemy import select
 
 from . import audit, runtime
 from .clock import format_moment
+from .errors import InvalidInput
 from .instances import create_instance
 from .jobs import handles
 from .models import Job, ProcessDefinition
+from .script_limits import ScriptStopped
 from .timers import first_cycle, parse_moment
 from .users import SYSTEM
 
@@ -59,7 +61,11 @@ def schedule_start_timers(config, uow, definition: ProcessDefinition, spec) -> N
     if not events:
         return
     now = config.clock.now()
-    schedule = _schedule(config, uow, events[0].event_definition, now)
+    try:
+        schedule = _schedule(config, uow, events[0].event_definition, now)
+    except ScriptStopped as exc:
+        element, file = events[0].bpmn_id, definition.resource_name
+        raise InvalidInput(f"{file} element '{element}': {exc}", file=file, element=element) from exc
     if schedule is None:
         return
     uow.session.add(
