@@ -60,7 +60,8 @@ def _no_flow_taken(spec, exc) -> bool:
     return (
         isinstance(spec, ExclusiveGateway | InclusiveGateway)
         and type(exc) in (WorkflowException, WorkflowTaskException)
-        and getattr(exc, "exception", None) is None
+        and exc.__context__ is None
+        and getattr(exc, "error_type", "unknown") == "unknown"
     )
 
 

@@ -16,6 +16,7 @@ import operator
 
 from RestrictedPython import RestrictingNodeTransformer
 
+from .json_rules import INT64_MAX, INT64_MIN
 from .script_limits import ScriptLimitExceeded, current_evaluation
 
 # Largest integer a script may compute (about 30,000 decimal digits), items in a sequence or
@@ -207,8 +208,10 @@ GUARDS = {
 
 def check_storable(data: dict) -> None:
     """The data a script leaves must be storable: no structure containing itself, repeated
-    into millions of values, or nested past ``MAX_DEPTH`` (the serializer would never end)."""
+    into millions of values, or nested past ``MAX_DEPTH`` (the serializer would never end), and
+    no integer past the signed 64-bit range that variables hold (the API takes no larger one)."""
     count = len(data)
+    _check_integers(data.items())
     stack = [(value, 1) for value in data.values() if isinstance(value, _CONTAINERS)]
     while stack:
         value, depth = stack.pop()
@@ -219,4 +222,14 @@ def check_storable(data: dict) -> None:
                 f"the script's data holds more than {MAX_VALUES:,} values or is nested more than "
                 f"{MAX_DEPTH} levels deep (a list or dict inside itself, or repeated inside itself)"
             )
+        _check_integers(enumerate(items) if not isinstance(value, dict) else value.items())
         stack.extend((item, depth + 1) for item in items if isinstance(item, _CONTAINERS))
+
+
+def _check_integers(items) -> None:
+    for key, value in items:
+        if type(value) is int and not INT64_MIN <= value <= INT64_MAX:
+            raise ValueError(
+                f"the script leaves an integer of {value.bit_length()} bits in {key!r}, past the "
+                "signed 64-bit range variables hold: keep such a number as text, e.g. str(n)"
+            )

@@ -149,7 +149,7 @@ def test_exiting_from_a_script_puts_the_case_in_error_and_the_service_goes_on(cl
 
 def test_ordinary_scripts_still_compute(client, auth, case):
     script = (
-        "total = sum(x * 2 for x in range(10))\nbig = 2**100 * 3\nwords = ' '.join(['a'] * 3)\n"
+        "total = sum(x * 2 for x in range(10))\nbig = str(2**100 * 3)\nwords = ' '.join(['a'] * 3)\n"
         "shifted = 1 << 40\nrounded = round(1234, -2)\nlabels = {k: v for k, v in zip('ab', [1, 2])}\n"
         "n = 0\nwhile n < 5:\n    n += 1\nsquares = list(map(lambda v: v * v, [1, 2, 3]))"
     )
@@ -157,9 +157,16 @@ def test_ordinary_scripts_still_compute(client, auth, case):
     instance, _ = start(client, auth, "runaway")
     assert instance["status"] == "running", instance["error"]
     variables = instance["variables"]
-    assert (variables["total"], variables["big"], variables["words"]) == (90, 3 * 2**100, "a a a")
+    assert (variables["total"], variables["big"], variables["words"]) == (90, str(3 * 2**100), "a a a")
     assert (variables["shifted"], variables["rounded"], variables["n"]) == (2**40, 1200, 5)
     assert (variables["labels"], variables["squares"]) == ({"a": 1, "b": 2}, [1, 4, 9])
+
+
+def test_a_script_leaving_an_integer_past_64_bits_puts_the_case_in_error(client, auth, case):
+    deploy(client, auth, "runaway.bpmn", script_process("ok = 2**63 - 1\ntoo_big = 2**64"))
+    instance, _ = start(client, auth, "runaway")
+    assert instance["status"] == "error"
+    assert "'too_big'" in instance["error"]["message"] and "64-bit" in instance["error"]["message"]
 
 
 @pytest.mark.timeout(60)
