@@ -1,4 +1,4 @@
-from workflows import instances
+from workflows import case_administration, instances
 
 from .. import runtime
 from ..smorest import Blueprint
@@ -64,7 +64,9 @@ def history(instance_id):
 @blp.problems(403, 404, 409)
 def cancel(body, instance_id):
     """Cancel a case (admin)."""
-    return instances.cancel_instance(runtime.config(), runtime.actor(), instance_id, body.get("reason"))
+    return case_administration.cancel_instance(
+        runtime.config(), runtime.actor(), instance_id, body.get("reason")
+    )
 
 
 @blp.route("/process-instances/<instance_id>/suspend", methods=["POST"])
@@ -72,7 +74,7 @@ def cancel(body, instance_id):
 @blp.problems(403, 404, 409)
 def suspend(instance_id):
     """Suspend a case: its tasks leave the worklists until resumed (admin)."""
-    return instances.suspend_instance(runtime.config(), runtime.actor(), instance_id)
+    return case_administration.suspend_instance(runtime.config(), runtime.actor(), instance_id)
 
 
 @blp.route("/process-instances/<instance_id>/resume", methods=["POST"])
@@ -80,7 +82,7 @@ def suspend(instance_id):
 @blp.problems(403, 404, 409)
 def resume(instance_id):
     """Resume a suspended case (admin)."""
-    return instances.resume_instance(runtime.config(), runtime.actor(), instance_id)
+    return case_administration.resume_instance(runtime.config(), runtime.actor(), instance_id)
 
 
 @blp.route("/process-instances/<instance_id>/retry", methods=["POST"])
@@ -89,4 +91,6 @@ def resume(instance_id):
 @blp.problems(403, 404, 409)
 def retry(body, instance_id):
     """Run the failed element of a case in error again, optionally fixing variables (admin)."""
-    return instances.retry_instance(runtime.config(), runtime.actor(), instance_id, body["variables"])
+    return case_administration.retry_instance(
+        runtime.config(), runtime.actor(), instance_id, body["variables"]
+    )

@@ -1,0 +1,87 @@
+"""The administrator's operations on a case: cancel, suspend, resume, and retry after an error."""
+
+from __future__ import annotations
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select, update
+
+from . import audit, runtime
+from .database import UnitOfWork
+from .errors import Conflict, NotFound, NotPermitted
+from .instances import InstanceView, instance_view, is_uuid
+from .models import OPEN_TASK_STATES, Job, Task
+
+
+def _administer(actor, instance_id: str):
+    if not actor.is_admin:
+        raise NotPermitted("only administrators may manage instances")
+    if not is_uuid(instance_id):
+        raise NotFound(f"process instance {instance_id} does not exist")
+
+
+def cancel_instance(config, actor, instance_id: str, reason: str | None = None) -> InstanceView:
+    _administer(actor, instance_id)
+    with UnitOfWork() as uow:
+        row = runtime.lock_instance(uow, instance_id)
+        if row.status in ("completed", "cancelled"):
+            raise Conflict(f"the instance is already {row.status}")
+        workflow = runtime.open_workflow(config, uow, row)
+        workflow.cancel()
+        row.status, row.ended_at = "cancelled", config.clock.now()
+        audit.record(uow, actor, "instance_cancelled", row.ended_at, row, reason=reason)
+        runtime.save(config, uow, row, workflow, actor)
+        uow.commit()
+        return instance_view(uow, row, config.clock.now())
+
+
+def suspend_instance(config, actor, instance_id: str) -> InstanceView:
+    return _set_suspended(config, actor, instance_id, True)
+
+
+def resume_instance(config, actor, instance_id: str) -> InstanceView:
+    return _set_suspended(config, actor, instance_id, False)
+
+
+def _set_suspended(config, actor, instance_id: str, suspend: bool) -> InstanceView:
+    _administer(actor, instance_id)
+    with UnitOfWork() as uow:
+        row = runtime.lock_instance(uow, instance_id)
+        expected, new = ("running", "suspended") if suspend else ("suspended", "running")
+        if row.status != expected:
+            raise Conflict(f"the instance is {row.status}, not {expected}")
+        row.status, row.updated_at = new, config.clock.now()
+        for task in uow.session.scalars(
+            select(Task).where(Task.instance_id == row.id, Task.state.in_(OPEN_TASK_STATES))
+        ):
+            task.state = "suspended" if suspend else "ready"
+        uow.session.execute(
+            update(Job)
+            .where(Job.instance_id == row.id, Job.state == ("pending" if suspend else "suspended"))
+            .values(state="suspended" if suspend else "pending", updated_at=row.updated_at)
+        )
+        audit.record(uow, actor, "instance_suspended" if suspend else "instance_resumed", row.updated_at, row)
+        uow.commit()
+        return instance_view(uow, row, config.clock.now())
+
+
+def retry_instance(config, actor, instance_id: str, variables: dict | None = None) -> InstanceView:
+    """Run the failed element again, optionally after correcting variables (an incident fix)."""
+    _administer(actor, instance_id)
+    with UnitOfWork() as uow:
+        row = runtime.lock_instance(uow, instance_id)
+        if row.status != "error":
+            raise Conflict(f"the instance is {row.status}; only instances in error can be retried")
+        workflow = runtime.open_workflow(config, uow, row)
+        failed = workflow.get_tasks(state=TaskState.ERROR)
+        if not failed:
+            raise Conflict("the instance has no failed task to retry")
+        for task in failed:
+            task.data.update(variables or {})
+            task._set_state(TaskState.READY)
+        previous_error, row.error, row.status = row.error, None, "running"
+        audit.record(uow, actor, "instance_retried", config.clock.now(), row, previous_error=previous_error,
+                     variables=variables or {})  # fmt: skip
+        runtime.run(config, uow, row, workflow, actor)
+        runtime.save(config, uow, row, workflow, actor)
+        uow.commit()
+        return instance_view(uow, row, config.clock.now())
