@@ -9,6 +9,7 @@ task that was running, or the workflow's errored or ready task.
 from __future__ import annotations
 
 import ast
+import re
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.mixins.exclusive_gateway import ExclusiveGateway
@@ -17,6 +18,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from .sandbox import translate_juel
+from .script_limits import ScriptStopped
 
 EXCERPT_CHARS = 300
 
@@ -29,13 +31,23 @@ def describe_failure(workflow, exc, running=None) -> dict:
         message = _no_flow_message(spec, task.data if task is not None else {})
     else:
         notes = [n for n in getattr(exc, "__notes__", []) if n]
-        message = " ".join([str(exc), *notes]).strip()
+        message = " ".join([_readable(exc), *notes]).strip()
     return {
         "element_id": getattr(spec, "bpmn_id", None),
         "element_name": getattr(spec, "bpmn_name", None),
         "task_id": str(task.id) if task is not None else None,
         "message": message,
     }
+
+
+def _readable(exc) -> str:
+    """SpiffWorkflow writes a script's error as ``NameError:name 'x' ...``: give it a space, and
+    drop the class name of a script stopped at its limits, whose message says it all."""
+    text = str(exc)
+    cause = exc.__context__
+    if isinstance(cause, ScriptStopped) and text.startswith(f"{type(cause).__name__}:"):
+        return text.split(":", 1)[1].strip()
+    return re.sub(r"^(\w+):(?=\S)", r"\1: ", text)
 
 
 def failed_task(workflow, exc, running=None):
