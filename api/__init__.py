@@ -8,7 +8,7 @@ from flask import Flask
 from flask_migrate import Migrate
 
 from workflows.config import EngineConfig
-from workflows.database import configure_engine, db
+from workflows.persistence.database import configure_engine, db
 
 from . import auth, cli, errors, health, settings
 from .admin.routes import blp as admin_blp

@@ -11,10 +11,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from workflows import jobs as job_executor
 from workflows.deployments import deploy_definitions
 from workflows.errors import EngineError
-from workflows.schedules import load_schedules
+from workflows.holidays import load_schedules
+from workflows.jobs import executor as job_executor
 from workflows.users import Actor, create_user_token
 
 from . import demo, portal_cli, registry_cli

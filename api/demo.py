@@ -8,7 +8,7 @@ two districts. Running it again issues new tokens and leaves existing records as
 
 from __future__ import annotations
 
-from workflows.registries import create_record, list_records
+from workflows.registries.records import create_record, list_records
 from workflows.users import Actor, create_user_token
 
 DEMO_USERS = {

@@ -10,7 +10,7 @@ from flask import Response, json, request
 from werkzeug.exceptions import HTTPException
 
 from workflows.errors import Conflict, EngineError, InvalidInput, NotFound, NotPermitted, Unauthenticated
-from workflows.text import excerpt
+from workflows.inputs.text import excerpt
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"

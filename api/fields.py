@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import marshmallow as ma
 
 from workflows.clock import format_moment, outside_supported_range
-from workflows.text import refused_character
+from workflows.inputs.text import refused_character
 
 # Every integer column is INTEGER: signed 32-bit on PostgreSQL (SQLite holds 64 bits).
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1

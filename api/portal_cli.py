@@ -7,7 +7,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from workflows.errors import EngineError
-from workflows.portal_clients import list_service_items, register_client, set_service_item
+from workflows.portal.clients import list_service_items, register_client, set_service_item
 
 portal = AppGroup("portal", help="E-government portal clients and service items.")
 

@@ -18,7 +18,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from workflows.errors import EngineError, InvalidInput
-from workflows.registry_import import import_registry, row_problems
+from workflows.registries.csv_import import import_registry, row_problems
 from workflows.users import Actor
 
 from .registries.schemas import (

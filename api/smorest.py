@@ -14,7 +14,7 @@ from werkzeug.exceptions import NotFound, RequestURITooLarge
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
 from workflows.errors import FieldError, InvalidInput
-from workflows.text import refused_character
+from workflows.inputs.text import refused_character
 
 from . import errors
 from .fields import INT32, INT32_MAX

@@ -1,5 +1,5 @@
 """JSON in and out of the API: every body is parsed once, by the app's JSON provider, under
-the rules of ``workflows.json_rules`` (422 with a pointer per offending value); a body that is
+the rules of ``workflows.inputs.json_rules`` (422 with a pointer per offending value); a body that is
 not JSON at all is a 400; output never contains ``NaN``."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.exceptions import BadRequest
 
 from workflows.clock import format_moment
-from workflows.json_rules import loads
+from workflows.inputs.json_rules import loads
 
 
 def _default(value):

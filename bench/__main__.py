@@ -19,12 +19,12 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from api import create_app
 from tests.factories import one_task_process
 from workflows import tasks
-from workflows.database import db
 from workflows.deployments import deploy_definitions
+from workflows.engine.parsing import parse_processes
+from workflows.engine.sandbox import SandboxEnvironment, SandboxScriptEngine
+from workflows.engine.serialization import dump_workflow, load_workflow
 from workflows.instances import start_instance
-from workflows.parsing import parse_processes
-from workflows.sandbox import SandboxEnvironment, SandboxScriptEngine
-from workflows.serialization import dump_workflow, load_workflow
+from workflows.persistence.database import db
 from workflows.users import Actor
 
 CLERK = Actor("bench-clerk", frozenset({"clerk"}))

@@ -6,8 +6,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
-from workflows.database import JSONType
-from workflows.models.types import UTCDateTime
+from workflows.persistence.database import JSONType
+from workflows.persistence.models.types import UTCDateTime
 
 config = context.config
 fileConfig(config.config_file_name, disable_existing_loggers=False)

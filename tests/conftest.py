@@ -14,7 +14,7 @@ from api import create_app
 from api.settings import database_uri
 from workflows.clock import BUREAU_TZ, ManualClock
 from workflows.config import EngineConfig
-from workflows.database import db
+from workflows.persistence.database import db
 from workflows.users import create_user_token
 
 from .factories import credit_code, multipart, shipped_files

@@ -180,7 +180,7 @@ def one_task_process(key: str = "simple", task_name: str = "处理", starters: s
 
 def run_worker(app) -> int:
     """Run every due job once, as `flask jobs run` would, with the app's clock."""
-    from workflows.jobs import run_due_jobs
+    from workflows.jobs.executor import run_due_jobs
 
     with app.app_context():
         return run_due_jobs(app.extensions["engine_config"])

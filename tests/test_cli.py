@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from workflows.database import db
-from workflows.models import ApiToken, User
+from workflows.persistence.database import db
+from workflows.persistence.models import ApiToken, User
 
 from .factories import credit_code
 

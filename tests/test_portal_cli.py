@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from workflows.database import db
-from workflows.models import PortalClient, ServiceItem
+from workflows.persistence.database import db
+from workflows.persistence.models import PortalClient, ServiceItem
 
 
 def test_register_prints_a_client_id_and_secret_usable_for_signing(app):

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from workflows.database import db
-from workflows.models import AuditEvent, CheckItem, ConflictOfInterest, Institution, Person
+from workflows.persistence.database import db
+from workflows.persistence.models import AuditEvent, CheckItem, ConflictOfInterest, Institution, Person
 from workflows.users import create_user_token
 
 from .factories import credit_code

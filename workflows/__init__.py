@@ -5,6 +5,11 @@ and audit subscribers (the portal outbox), and installs how task data moves betw
 (``task_data``), so every entry point sees the same set.
 """
 
-from . import application_restrictions, child_instances, portal_delivery, portal_outbox, task_data, timer_jobs  # noqa: F401
+from workflows.engine import task_data  # noqa: F401
+from workflows.jobs import children as child_instances  # noqa: F401
+from workflows.jobs import timers as timer_jobs  # noqa: F401
+from workflows.portal import delivery as portal_delivery  # noqa: F401
+from workflows.portal import outbox as portal_outbox  # noqa: F401
+from workflows.registries import restrictions as application_restrictions  # noqa: F401
 
 task_data.install()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 
-from . import audit, runtime
-from .database import UnitOfWork
-from .errors import Conflict, NotFound, NotPermitted
-from .instances import InstanceView, instance_view, is_uuid
-from .models import OPEN_TASK_STATES, Job, Task
+from workflows.engine import runtime
+from workflows.errors import Conflict, NotFound, NotPermitted
+from workflows.instances import InstanceView, instance_view, is_uuid
+from workflows.persistence import audit
+from workflows.persistence.database import UnitOfWork
+from workflows.persistence.models import OPEN_TASK_STATES, Job, Task
 
 
 def _administer(actor, instance_id: str):

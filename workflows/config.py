@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .clock import SystemClock
-from .periods import VALIDITY_READINGS
+from workflows.clock import SystemClock
+from workflows.deadlines.periods import VALIDITY_READINGS
 
 
 @dataclass

@@ -8,17 +8,18 @@ from dataclasses import dataclass, field
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from sqlalchemy import func, select
 
-from . import audit, message_specs
-from .bpmn_checks import check_call_cycles, check_document, check_process
-from .database import UnitOfWork
-from .errors import InvalidInput, NotFound, NotPermitted
-from .forms import SCHEMA_SUFFIX, UI_SUFFIX, camunda_form_schema, form_hash, load_json_file
-from .models import Deployment, Form, ProcessDefinition, User
-from .parsing import ParsedProcess, parse_processes, user_task_specs
-from .runtime import latest_definition
-from .serialization import dump_specs
-from .timer_jobs import schedule_start_timers
-from .users import DESIGNER_GROUP
+from workflows.engine import message_specs
+from workflows.engine.checks import check_call_cycles, check_document, check_process
+from workflows.engine.forms import SCHEMA_SUFFIX, UI_SUFFIX, camunda_form_schema, form_hash, load_json_file
+from workflows.engine.parsing import ParsedProcess, parse_processes, user_task_specs
+from workflows.engine.runtime import latest_definition
+from workflows.engine.serialization import dump_specs
+from workflows.errors import InvalidInput, NotFound, NotPermitted
+from workflows.jobs.timers import schedule_start_timers
+from workflows.persistence import audit
+from workflows.persistence.database import UnitOfWork
+from workflows.persistence.models import Deployment, Form, ProcessDefinition, User
+from workflows.users import DESIGNER_GROUP
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
 DMN_SUFFIXES = (".dmn",)

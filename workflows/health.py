@@ -3,7 +3,7 @@
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from .database import db
+from workflows.persistence.database import db
 
 
 def database_answers() -> bool:

@@ -13,9 +13,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 
-from . import audit, deadlines, runtime
-from .application_restrictions import admit_application
-from .case_access import (
+from workflows.access import (
     INTERNAL_GROUPS,
     applicant_code,
     applicant_history,
@@ -24,12 +22,14 @@ from .case_access import (
     visible_data,
     visible_names,
 )
-from .clock import format_moment, parse_moment
-from .database import UnitOfWork
-from .errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
-from .form_references import check_registry_references
-from .forms import validate_form_data, with_defaults
-from .models import (
+from workflows.clock import format_moment, parse_moment
+from workflows.deadlines import limits as deadlines
+from workflows.engine import runtime
+from workflows.engine.forms import validate_form_data, with_defaults
+from workflows.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
+from workflows.persistence import audit
+from workflows.persistence.database import UnitOfWork
+from workflows.persistence.models import (
     ACTIVE_STATUSES,
     OPEN_TASK_STATES,
     AuditEvent,
@@ -40,6 +40,8 @@ from .models import (
     Task,
     TaskCandidateGroup,
 )
+from workflows.registries.form_references import check_registry_references
+from workflows.registries.restrictions import admit_application
 
 
 @dataclass

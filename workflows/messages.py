@@ -15,14 +15,15 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from . import audit, runtime
-from .case_access import bound_institution
-from .database import UnitOfWork
-from .errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
-from .forms import validate_form_data
-from .instances import readable_keys
-from .message_specs import message_definitions, schema_name
-from .models import Form, MessageSubscription, ProcessDefinition, ProcessInstance
+from workflows.access import bound_institution
+from workflows.engine import runtime
+from workflows.engine.forms import validate_form_data
+from workflows.engine.message_specs import message_definitions, schema_name
+from workflows.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
+from workflows.instances import readable_keys
+from workflows.persistence import audit
+from workflows.persistence.database import UnitOfWork
+from workflows.persistence.models import Form, MessageSubscription, ProcessDefinition, ProcessInstance
 
 
 def deliver_message(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import func, or_, select
 
-from .case_access import bound_institution
-from .database import UnitOfWork
-from .models import Notification, ProcessInstance
+from workflows.access import bound_institution
+from workflows.persistence.database import UnitOfWork
+from workflows.persistence.models import Notification, ProcessInstance
 
 
 def list_notifications(actor, page: int, page_size: int) -> tuple[list[Notification], int]:

@@ -9,16 +9,17 @@ from uuid import UUID
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import exists, func, or_, select
 
-from . import audit, runtime
-from .case_access import applicant_task, bound_institution, form_fields, visible_data, visible_names
-from .completion_rules import check_answer
-from .database import UnitOfWork
-from .errors import Conflict, NotFound, NotPermitted
-from .form_references import check_registry_references
-from .forms import validate_form_data, with_defaults
-from .instances import InstanceView, instance_view, is_uuid
-from .models import Form, ProcessDefinition, ProcessInstance, Task, TaskCandidateGroup
-from .serialization import to_json_data
+from workflows.access import applicant_task, bound_institution, form_fields, visible_data, visible_names
+from workflows.engine import runtime
+from workflows.engine.completion_rules import check_answer
+from workflows.engine.forms import validate_form_data, with_defaults
+from workflows.engine.serialization import to_json_data
+from workflows.errors import Conflict, NotFound, NotPermitted
+from workflows.instances import InstanceView, instance_view, is_uuid
+from workflows.persistence import audit
+from workflows.persistence.database import UnitOfWork
+from workflows.persistence.models import Form, ProcessDefinition, ProcessInstance, Task, TaskCandidateGroup
+from workflows.registries.form_references import check_registry_references
 
 
 @dataclass

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from .database import UnitOfWork
-from .errors import InvalidInput
-from .forms import is_credit_code
-from .models import ApiToken, User
-from .models.types import utcnow
+from workflows.engine.forms import is_credit_code
+from workflows.errors import InvalidInput
+from workflows.persistence.database import UnitOfWork
+from workflows.persistence.models import ApiToken, User
+from workflows.persistence.models.types import utcnow
 
 ADMIN_GROUP = "admin"
 APPLICANT_GROUP = "applicant"

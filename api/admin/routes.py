@@ -1,4 +1,5 @@
-from workflows import jobs, schedules
+from workflows import holidays as schedules
+from workflows.jobs import executor as jobs
 
 from .. import runtime
 from ..smorest import Blueprint

@@ -1,4 +1,4 @@
-from workflows import draw_records
+from workflows.draws import records as draw_records
 
 from .. import runtime
 from ..smorest import Blueprint

@@ -1,4 +1,4 @@
-from workflows import portal_delivery
+from workflows.portal import delivery as portal_delivery
 
 from .. import runtime
 from ..smorest import Blueprint

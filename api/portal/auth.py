@@ -7,8 +7,8 @@ from urllib.parse import quote
 from flask import current_app, g, request
 from flask_limiter import Limiter
 
-from workflows.portal_clients import SignedRequest, authenticate_request
-from workflows.portal_signing import CLIENT_ID_HEADER, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
+from workflows.portal.clients import SignedRequest, authenticate_request
+from workflows.portal.signing import CLIENT_ID_HEADER, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
 
 from .. import runtime
 from .rate_limit_storage import DatabaseStorage  # noqa: F401 - limits knows storages by scheme once defined

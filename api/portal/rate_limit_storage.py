@@ -12,12 +12,12 @@ import time
 from limits.storage import Storage
 from sqlalchemy.exc import SQLAlchemyError
 
-from workflows import rate_limits
 from workflows.health import database_answers
+from workflows.portal import rate_limits
 
 
 class DatabaseStorage(Storage):
-    """Fixed-window counters in the ``rate_limit_counters`` table (``workflows.rate_limits``)."""
+    """Fixed-window counters in the ``rate_limit_counters`` table (``workflows.portal.rate_limits``)."""
 
     STORAGE_SCHEME = ["database"]
 

@@ -1,4 +1,6 @@
-from workflows import portal_actions, portal_applications, portal_delivery
+from workflows.portal import actions as portal_actions
+from workflows.portal import applications as portal_applications
+from workflows.portal import delivery as portal_delivery
 
 from .. import runtime
 from ..instances.schemas import IdempotencyHeaderSchema

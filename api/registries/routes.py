@@ -1,4 +1,5 @@
-from workflows import assignments, registries
+from workflows.draws import assignments
+from workflows.registries import records as registries
 
 from .. import runtime
 from ..smorest import Blueprint

@@ -2,7 +2,7 @@ import copy
 
 import marshmallow as ma
 
-from workflows.models.registries import (
+from workflows.persistence.models.registries import (
     ASSIGNMENT_ROLES,
     ASSIGNMENT_STATUSES,
     CERTIFICATE_STATUSES,

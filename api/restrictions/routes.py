@@ -1,4 +1,4 @@
-from workflows import application_restrictions
+from workflows.registries import restrictions as application_restrictions
 
 from .. import runtime
 from ..smorest import Blueprint

@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from workflows.models import RESTRICTION_KINDS
+from workflows.persistence.models import RESTRICTION_KINDS
 
 from ..smorest import Schema
 

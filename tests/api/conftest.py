@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workflows.portal_clients import register_client, set_service_item
+from workflows.portal.clients import register_client, set_service_item
 
 from .portal_support import ITEM_CODE, Receiver, SignedPortal
 

@@ -10,7 +10,7 @@ import uuid
 from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from workflows.portal_signing import sign, signature_matches
+from workflows.portal.signing import sign, signature_matches
 
 from ..factories import credit_code
 

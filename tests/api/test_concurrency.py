@@ -5,8 +5,8 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from workflows.database import db
-from workflows.models import AuditEvent, Task
+from workflows.persistence.database import db
+from workflows.persistence.models import AuditEvent, Task
 
 from ..factories import CaseDriver, application, business_key
 

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from workflows.clock import BUREAU_TZ
-from workflows.database import db
-from workflows.models import Job
+from workflows.persistence.database import db
+from workflows.persistence.models import Job
 
 from ..factories import DATA, CaseDriver, bpmn_document, multipart, run_worker
 

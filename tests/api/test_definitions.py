@@ -2,7 +2,7 @@
 
 import pytest
 
-from workflows.serialization import spec_cache_info
+from workflows.engine.serialization import spec_cache_info
 
 from ..factories import CaseDriver, data_file, multipart, one_task_process
 

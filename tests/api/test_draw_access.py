@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from workflows.database import db
-from workflows.models import AuditEvent
+from workflows.persistence.database import db
+from workflows.persistence.models import AuditEvent
 
 from ..factories import CaseDriver, application, check_item_body, institution_body
 

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import select
 
-from workflows.database import db
-from workflows.models import AuditEvent, DrawRecord
+from workflows.persistence.database import db
+from workflows.persistence.models import AuditEvent, DrawRecord
 
 from ..factories import application, business_key, data_file, multipart, person_body
 

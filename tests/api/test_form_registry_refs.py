@@ -5,9 +5,9 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from workflows.database import db
-from workflows.models import AuditEvent
-from workflows.portal_clients import set_service_item
+from workflows.persistence.database import db
+from workflows.persistence.models import AuditEvent
+from workflows.portal.clients import set_service_item
 
 from ..factories import CaseDriver, bpmn_document, check_item_body, institution_body, multipart
 from .portal_support import case_record

@@ -10,9 +10,9 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import select
 
-from workflows import jobs
-from workflows.database import db
-from workflows.models import AuditEvent, Job, ProcessInstance
+from workflows.jobs import executor as jobs
+from workflows.persistence.database import db
+from workflows.persistence.models import AuditEvent, Job, ProcessInstance
 
 from ..factories import ROOT, CaseDriver, bpmn_document, multipart, run_worker
 

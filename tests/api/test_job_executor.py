@@ -10,11 +10,11 @@ import time
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
-from workflows import jobs
 from workflows.clock import SystemClock
 from workflows.config import EngineConfig
-from workflows.database import db
-from workflows.models import AuditEvent, Job, ProcessInstance
+from workflows.jobs import executor as jobs
+from workflows.persistence.database import db
+from workflows.persistence.models import AuditEvent, Job, ProcessInstance
 
 from ..factories import ROOT, CaseDriver, data_file, multipart
 

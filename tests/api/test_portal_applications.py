@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from workflows.database import db
-from workflows.models import PortalCase, ProcessInstance
+from workflows.persistence.database import db
+from workflows.persistence.models import PortalCase, ProcessInstance
 
 from .portal_support import ITEM_CODE, case_record
 

@@ -5,9 +5,9 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from workflows.database import db
-from workflows.jobs import run_due_jobs
-from workflows.models import OutboxEvent
+from workflows.jobs.executor import run_due_jobs
+from workflows.persistence.database import db
+from workflows.persistence.models import OutboxEvent
 
 from ..factories import CaseDriver, run_worker
 

@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from workflows.database import db
-from workflows.models import Job
+from workflows.persistence.database import db
+from workflows.persistence.models import Job
 
 from ..factories import run_worker
 

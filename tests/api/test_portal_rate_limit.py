@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from api import create_app
 from workflows.config import EngineConfig
-from workflows.database import db
-from workflows.models import RateLimitCounter
-from workflows.portal_clients import register_client
+from workflows.persistence.database import db
+from workflows.persistence.models import RateLimitCounter
+from workflows.portal.clients import register_client
 
 from .portal_support import SignedPortal
 

@@ -3,8 +3,8 @@
 import pytest
 from sqlalchemy import func, select
 
-from workflows.database import db
-from workflows.models import AuditEvent
+from workflows.persistence.database import db
+from workflows.persistence.models import AuditEvent
 
 from ..factories import CaseDriver, check_item_body, institution_body, run_worker
 

@@ -5,10 +5,10 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from workflows import jobs
 from workflows.clock import BUREAU_TZ
-from workflows.database import db
-from workflows.models import Job
+from workflows.jobs import executor as jobs
+from workflows.persistence.database import db
+from workflows.persistence.models import Job
 
 from ..factories import CaseDriver, data_file, multipart, run_worker
 

@@ -5,9 +5,9 @@ from datetime import date, datetime
 
 import pytest
 
-from workflows.calendar import WorkingCalendar, YearSchedule
 from workflows.clock import BUREAU_TZ
-from workflows.deadlines import check_spec, compute, statutory_due
+from workflows.deadlines.calendar import WorkingCalendar, YearSchedule
+from workflows.deadlines.limits import check_spec, compute, statutory_due
 from workflows.errors import InvalidInput
 
 from ..factories import DATA

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from workflows.draws import run_draw, sample_size
+from workflows.draws.algorithms import run_draw, sample_size
 
 # Chi-square critical values at p = 0.001, by degrees of freedom.
 CHI2_CRITICAL_0_001 = {3: 16.266, 4: 18.467}

@@ -2,8 +2,8 @@
 
 import pytest
 
+from workflows.engine.forms import camunda_form_schema, is_credit_code, validate_form_data
 from workflows.errors import InvalidInput
-from workflows.forms import camunda_form_schema, is_credit_code, validate_form_data
 
 from ..factories import credit_code
 

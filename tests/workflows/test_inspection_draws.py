@@ -5,11 +5,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from workflows import random_draws, registries
-from workflows.database import UnitOfWork, db
+from workflows.draws import drawing as random_draws
+from workflows.engine.services import service_operations
 from workflows.errors import InvalidInput
-from workflows.models import Assignment, AuditEvent, DrawRecord, Institution
-from workflows.services import service_operations
+from workflows.persistence.database import UnitOfWork, db
+from workflows.persistence.models import Assignment, AuditEvent, DrawRecord, Institution
+from workflows.registries import records as registries
 from workflows.users import Actor, create_user_token
 
 from ..factories import check_item_body, institution_body

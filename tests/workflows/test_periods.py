@@ -4,10 +4,10 @@ from datetime import date, datetime
 
 import pytest
 
-from workflows.calendar import WorkingCalendar
 from workflows.clock import BUREAU_TZ
-from workflows.deadlines import compute
-from workflows.periods import Period, last_day, parse_period, valid_until
+from workflows.deadlines.calendar import WorkingCalendar
+from workflows.deadlines.limits import compute
+from workflows.deadlines.periods import Period, last_day, parse_period, valid_until
 
 CAL = WorkingCalendar()
 

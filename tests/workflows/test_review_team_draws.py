@@ -5,12 +5,13 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from workflows import random_draws, registries
-from workflows.database import UnitOfWork, db
-from workflows.draw_records import replay_draw
+from workflows.draws import drawing as random_draws
+from workflows.draws.records import replay_draw
+from workflows.engine.services import service_operations
 from workflows.errors import Conflict
-from workflows.models import Assignment, AuditEvent, DrawRecord
-from workflows.services import service_operations
+from workflows.persistence.database import UnitOfWork, db
+from workflows.persistence.models import Assignment, AuditEvent, DrawRecord
+from workflows.registries import records as registries
 from workflows.users import Actor, create_user_token
 
 from ..factories import credit_code

@@ -2,7 +2,7 @@
 
 import pytest
 
-from workflows.sandbox import SandboxEnvironment, ScriptError, translate_juel
+from workflows.engine.sandbox import SandboxEnvironment, ScriptError, translate_juel
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from workflows.sandbox import SandboxEnvironment
-from workflows.script_limits import ScriptLimitExceeded, ScriptLimits, ScriptStopped
+from workflows.engine.sandbox import SandboxEnvironment
+from workflows.engine.script_limits import ScriptLimitExceeded, ScriptLimits, ScriptStopped
 
 
 @pytest.fixture

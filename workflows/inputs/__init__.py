@@ -1,0 +1,1 @@
+"""What the outside may send: strict JSON rules, refused characters, excerpts of input."""

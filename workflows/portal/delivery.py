@@ -1,0 +1,175 @@
+"""Delivering the outbox: one job per case posts its events to the portal's webhook, in order.
+
+The job (kind ``portal_delivery``, one per case) runs under the executor's lease, so two
+workers never post a case's events at the same time, and cases are independent jobs, so a
+slow or failing webhook delays only the case at hand. An event is acknowledged by a 2xx
+answer; anything else, or no answer within the timeout, is retried with exponential backoff
+and jitter, and after the last attempt the event is dead-lettered: the case's later events
+wait behind it until an administrator redelivers it. Delivery is at least once: a portal
+de-duplicates by ``event_id``.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from datetime import timedelta
+
+import requests
+from sqlalchemy import func, select
+
+from workflows.clock import format_moment
+from workflows.errors import Conflict, NotFound, NotPermitted
+from workflows.jobs.executor import handles
+from workflows.persistence import audit
+from workflows.persistence.database import UnitOfWork
+from workflows.persistence.models import Job, OutboxEvent, PortalCase, PortalClient
+from workflows.portal.clients import client_of
+from workflows.portal.outbox import DELIVERY_JOB, ensure_delivery_job, lock_case
+from workflows.portal.signing import signed_headers
+
+BATCH = 10
+_MAX_DELAY_SECONDS = 3600
+_UNDELIVERED = ("pending", "dead")
+
+
+def event_document(row: OutboxEvent) -> dict:
+    """An event as the webhook receives it and the polling route lists it."""
+    return {
+        "event_id": row.event_id, "case_no": row.case_no, "sequence": row.case_seq,
+        "client_sequence": row.client_seq, "type": row.event_type,
+        "occurred_at": format_moment(row.occurred_at), "payload": row.payload,
+    }  # fmt: skip
+
+
+@handles(DELIVERY_JOB)
+def deliver_case_events(config, uow, job: Job) -> None:
+    """Post the case's undelivered events, oldest first, stopping at the first failure."""
+    case_no = job.payload["case_no"]
+    client_id = uow.session.scalar(select(PortalCase.client_id).where(PortalCase.case_no == case_no))
+    client = uow.session.get(PortalClient, client_id)
+    events = uow.session.scalars(
+        select(OutboxEvent)
+        .where(OutboxEvent.case_no == case_no, OutboxEvent.state.in_(_UNDELIVERED))
+        .order_by(OutboxEvent.case_seq)
+        .limit(BATCH)
+    ).all()
+    retry_at = None
+    for row in events:
+        if row.state == "dead":
+            break
+        if not client.webhook_url:
+            row.state = "poll_only"
+            continue
+        error = _post(config, client, row)
+        now = config.clock.now()
+        row.attempts, row.last_attempt_at, row.last_error = row.attempts + 1, now, error
+        if error is None:
+            row.state, row.delivered_at = "delivered", now
+            continue
+        if row.attempts >= config.portal_delivery_attempts:
+            row.state = "dead"
+        else:
+            retry_at = now + retry_delay(config, row.attempts)
+        break
+    _reschedule(config, uow, job, case_no, retry_at)
+
+
+def _post(config, client: PortalClient, row: OutboxEvent) -> str | None:
+    """POST one signed event; None when acknowledged, else what went wrong."""
+    body = json.dumps(event_document(row), ensure_ascii=False, separators=(",", ":")).encode()
+    now = config.clock.now()
+    headers = signed_headers(client.client_id, client.secret, "POST", client.webhook_url, body, now)
+    headers.update({"Content-Type": "application/json", "X-Event-Id": row.event_id})
+    try:
+        response = requests.post(
+            client.webhook_url, data=body, headers=headers, allow_redirects=False,
+            timeout=config.portal_webhook_timeout_seconds,
+        )  # fmt: skip
+    except requests.RequestException as exc:
+        return f"{type(exc).__name__}: {exc}"[:1000]
+    if 200 <= response.status_code < 300:
+        return None
+    return f"HTTP {response.status_code}: {response.text[:200]}"
+
+
+def retry_delay(config, attempts: int) -> timedelta:
+    """Exponential backoff with jitter: base * 2^(n-1), up to 25% longer, at most an hour."""
+    delay = min(config.portal_delivery_backoff_seconds * 2 ** (attempts - 1), _MAX_DELAY_SECONDS)
+    return timedelta(seconds=delay * (1 + random.random() / 4))
+
+
+def _reschedule(config, uow, job: Job, case_no: str, retry_at) -> None:
+    """Keep, requeue or end the job, under the case lock that writers of new events hold.
+
+    A writer that committed an event meanwhile is seen here; one that commits later finds
+    the job gone, or still queued, and queues it itself.
+    """
+    lock_case(uow.session, case_no)
+    now = config.clock.now()
+    if retry_at is not None:
+        job.due_at, job.updated_at = retry_at, now
+        return
+    head = uow.session.scalar(
+        select(OutboxEvent.state)
+        .where(OutboxEvent.case_no == case_no, OutboxEvent.state.in_(_UNDELIVERED))
+        .order_by(OutboxEvent.case_seq)
+        .limit(1)
+    )
+    if head == "pending":
+        uow.session.delete(job)
+        uow.flush()
+        ensure_delivery_job(uow.session, case_no, now)
+
+
+def poll_events(actor, after: int, limit: int) -> list[dict]:
+    """The portal's events after its cursor ``after`` (the client sequence), oldest first."""
+    with UnitOfWork() as uow:
+        client = client_of(uow, actor)
+        rows = uow.session.scalars(
+            select(OutboxEvent)
+            .where(OutboxEvent.client_id == client.id, OutboxEvent.client_seq > after)
+            .order_by(OutboxEvent.client_seq)
+            .limit(limit)
+        ).all()
+        return [event_document(row) for row in rows]
+
+
+def list_outbox(actor, filters: dict, page: int, page_size: int) -> tuple[list[OutboxEvent], int]:
+    """Outbox rows by state (``dead`` for the dead letters) and case, oldest first (admin)."""
+    _admin(actor)
+    stmt = select(OutboxEvent)
+    for name in ("state", "case_no"):
+        if filters.get(name):
+            stmt = stmt.where(getattr(OutboxEvent, name) == filters[name])
+    with UnitOfWork() as uow:
+        total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        rows = uow.session.scalars(
+            stmt.order_by(OutboxEvent.id).offset((page - 1) * page_size).limit(page_size)
+        ).all()
+        return list(rows), total
+
+
+def redeliver(config, actor, outbox_id: int) -> OutboxEvent:
+    """Queue a dead-lettered event again, with fresh attempts; the case's later events follow it."""
+    _admin(actor)
+    with UnitOfWork() as uow:
+        row = uow.session.get(OutboxEvent, outbox_id)
+        if row is None:
+            raise NotFound(f"outbox event {outbox_id} does not exist")
+        lock_case(uow.session, row.case_no)
+        uow.session.refresh(row)
+        if row.state != "dead":
+            raise Conflict(f"outbox event {outbox_id} is {row.state}, not dead")
+        now = config.clock.now()
+        row.state, row.attempts, row.last_error = "pending", 0, None
+        ensure_delivery_job(uow.session, row.case_no, now)
+        audit.record(uow, actor, "portal_event_redelivered", now, None, event_id=row.event_id,
+                     case_no=row.case_no, process_key=None)  # fmt: skip
+        uow.commit()
+        return row
+
+
+def _admin(actor) -> None:
+    if not actor.is_admin:
+        raise NotPermitted("only administrators manage the portal outbox")
