@@ -39,6 +39,10 @@ def init_app(app, api) -> None:
     api.spec.options["security"] = [{"bearerAuth": []}]
     api.spec.components.security_scheme(
         "portalSignature",
-        {"type": "apiKey", "in": "header", "name": "X-Signature",
-         "description": "HMAC-SHA256 signed request with X-Client-Id, X-Timestamp and X-Nonce"},
-    )  # fmt: skip
+        {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Signature",
+            "description": "HMAC-SHA256 signed request with X-Client-Id, X-Timestamp and X-Nonce",
+        },
+    )

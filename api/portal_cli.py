@@ -27,9 +27,14 @@ def register(name, webhook):
 @click.argument("code")
 @click.argument("process_key")
 @click.option("--name", required=True, help="The service item's name (事项名称).")
-@click.option("--step", "steps", multiple=True, metavar="ROLE=ELEMENT",
-              help="acceptance, supplements, rectification or decision = BPMN element id (repeatable; "
-                   "the shipped processes have defaults).")  # fmt: skip
+@click.option(
+    "--step",
+    "steps",
+    multiple=True,
+    metavar="ROLE=ELEMENT",
+    help="acceptance, supplements, rectification or decision = BPMN element id (repeatable; "
+    "the shipped processes have defaults).",
+)
 @click.option("--decision-prefix", help="Prefix of decision document numbers (决定书文号).")
 def item(code, process_key, name, steps, decision_prefix):
     """Map service item CODE (事项编码) to PROCESS_KEY, or update the mapping."""

@@ -81,8 +81,10 @@ def inbox(app, open_tasks: int, runs: int) -> None:
     with app.app_context():
         for _ in range(open_tasks):
             start_instance(config, CLERK, "bench", None, {})
-        report(f"worklist, first page of {open_tasks} open tasks", timed(
-            lambda: tasks.worklist(config, CLERK, {}, 1, 20), runs))  # fmt: skip
+        report(
+            f"worklist, first page of {open_tasks} open tasks",
+            timed(lambda: tasks.worklist(config, CLERK, {}, 1, 20), runs),
+        )
 
 
 def sandbox(runs: int) -> None:

@@ -20,9 +20,19 @@ from workflows.users import create_user_token
 from .factories import credit_code, multipart, shipped_files
 
 GROUPS = [
-    "clerk", "applicant", "review_center", "approver", "designer", "admin",
-    "reviewer", "team_leader", "inspector", "case_officer", "bureau_head", "supervisor",
-]  # fmt: skip
+    "clerk",
+    "applicant",
+    "review_center",
+    "approver",
+    "designer",
+    "admin",
+    "reviewer",
+    "team_leader",
+    "inspector",
+    "case_officer",
+    "bureau_head",
+    "supervisor",
+]
 
 
 @pytest.fixture(scope="session")

@@ -106,9 +106,10 @@ class CaseDriver:
         """A pool member whose staff account ``username`` exists (in ``group``)."""
         self.auth.token(group, username)
         response = self.client.post(
-            "/api/v1/registries/people", json=person_body(name, username=username, **body),
+            "/api/v1/registries/people",
+            json=person_body(name, username=username, **body),
             headers=self.auth.headers("admin"),
-        )  # fmt: skip
+        )
         assert response.status_code == 201, response.json
         return response.json
 
@@ -137,14 +138,34 @@ class CaseDriver:
         self, instance_id: str, conclusion: str = "conforms", findings: str | None = None
     ) -> None:
         """The drawn team confirms, reviews the documents and on site, and concludes."""
-        self.complete_as(instance_id, "confirm_seat", "team_leader", "leader1",
-                         {"response": "accept", "no_conflict_declared": True})  # fmt: skip
-        self.complete_as(instance_id, "confirm_seat", "reviewer", "expert1",
-                         {"response": "accept", "no_conflict_declared": True})  # fmt: skip
-        self.complete_as(instance_id, "document_review", "team_leader", "leader1",
-                         {"recommendation": "on_site", "opinion": "文件审查通过"})  # fmt: skip
-        self.complete_as(instance_id, "on_site_review", "team_leader", "leader1",
-                         {"mode": "on_site", "review_date": "2026-03-10"})  # fmt: skip
+        self.complete_as(
+            instance_id,
+            "confirm_seat",
+            "team_leader",
+            "leader1",
+            {"response": "accept", "no_conflict_declared": True},
+        )
+        self.complete_as(
+            instance_id,
+            "confirm_seat",
+            "reviewer",
+            "expert1",
+            {"response": "accept", "no_conflict_declared": True},
+        )
+        self.complete_as(
+            instance_id,
+            "document_review",
+            "team_leader",
+            "leader1",
+            {"recommendation": "on_site", "opinion": "文件审查通过"},
+        )
+        self.complete_as(
+            instance_id,
+            "on_site_review",
+            "team_leader",
+            "leader1",
+            {"mode": "on_site", "review_date": "2026-03-10"},
+        )
         result = {"conclusion": conclusion, **({"findings": findings} if findings else {})}
         self.complete_as(instance_id, "team_conclusion", "team_leader", "leader1", result)
 
@@ -196,18 +217,24 @@ def person_body(name: str = "张评审", kind: str = "reviewer", **overrides) ->
 def institution_body(**overrides) -> dict:
     """An inspection target (POST /registries/institutions) with a fresh credit code."""
     body = {
-        "name": "天津市某检测技术有限公司", "credit_code": credit_code(), "district": "和平区",
-        "type": "testing_institution", "credit_class": "B",
-    }  # fmt: skip
+        "name": "天津市某检测技术有限公司",
+        "credit_code": credit_code(),
+        "district": "和平区",
+        "type": "testing_institution",
+        "credit_class": "B",
+    }
     body.update(overrides)
     return body
 
 
 def check_item_body(**overrides) -> dict:
     body = {
-        "code": f"CI-{uuid.uuid4().hex[:6]}", "name": "检验检测机构监督抽查", "proportion": 0.05,
-        "target_type": "testing_institution", "legal_basis": "《检验检测机构监督管理办法》",
+        "code": f"CI-{uuid.uuid4().hex[:6]}",
+        "name": "检验检测机构监督抽查",
+        "proportion": 0.05,
+        "target_type": "testing_institution",
+        "legal_basis": "《检验检测机构监督管理办法》",
         "inspector_requirements": {"min_inspectors": 2, "fields": ["食品"]},
-    }  # fmt: skip
+    }
     body.update(overrides)
     return body

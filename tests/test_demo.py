@@ -57,9 +57,11 @@ def test_the_qualification_walkthrough_runs_more_often_than_the_default_workload
             "business_key": key,
             "variables": {
                 "applicant": {"name": "天津市示范检测技术有限公司", "credit_code": "91120000RX1QQ6UY22"},
-                "application_type": "first", "procedure": "normal", "fields": ["食品"],
+                "application_type": "first",
+                "procedure": "normal",
+                "fields": ["食品"],
             },
-        }  # fmt: skip
+        }
         started = client.post(
             "/api/v1/process-definitions/qualification_approval/instances", json=body, headers=demo["clerk1"]
         )

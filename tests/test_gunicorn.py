@@ -66,8 +66,11 @@ def gunicorn(database_url: str, **settings: str):
     command = [sys.executable, "-m", "gunicorn", "--workers", "1", "--timeout", "2"]
     server = subprocess.Popen(
         [*command, "--bind", base.removeprefix("http://"), "wsgi:app"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         _wait_for(f"{base}/healthz", server)
         yield base, server
@@ -91,8 +94,10 @@ def test_a_request_gunicorn_aborts_at_its_timeout_answers_a_problem_with_a_reque
     with gunicorn(database_url, BPM_SCRIPT_TIME_LIMIT_SECONDS="60") as (base, server):
         answer = requests.post(
             f"{base}/api/v1/process-definitions/spin/instances",
-            json={}, headers=auth.headers("clerk"), timeout=60,
-        )  # fmt: skip
+            json={},
+            headers=auth.headers("clerk"),
+            timeout=60,
+        )
         assert answer.status_code == 500
         assert answer.headers["Content-Type"] == "application/problem+json"
         assert answer.json()["request_id"]
@@ -111,8 +116,10 @@ def test_a_script_past_its_memory_limit_in_a_gunicorn_worker_puts_its_case_in_er
     with gunicorn(database_url, BPM_SCRIPT_MEMORY_LIMIT_MB="64") as (base, _):
         answer = requests.post(
             f"{base}/api/v1/process-definitions/hog/instances",
-            json={}, headers=auth.headers("clerk"), timeout=60,
-        )  # fmt: skip
+            json={},
+            headers=auth.headers("clerk"),
+            timeout=60,
+        )
         assert answer.status_code == 201
         assert answer.json()["status"] == "error"
         assert "more than 64 MB" in answer.json()["error"]["message"]

@@ -45,9 +45,19 @@ def test_item_maps_a_code_to_a_process_with_its_default_steps(app):
 def test_item_takes_explicit_steps_and_refuses_unknown_roles(app):
     runner = app.test_cli_runner()
     ok = runner.invoke(
-        args=["portal", "item", "X1", "other_flow", "--name", "其他", "--step", "supplements=fix_docs",
-              "--decision-prefix", "津市监许"]
-    )  # fmt: skip
+        args=[
+            "portal",
+            "item",
+            "X1",
+            "other_flow",
+            "--name",
+            "其他",
+            "--step",
+            "supplements=fix_docs",
+            "--decision-prefix",
+            "津市监许",
+        ]
+    )
     assert ok.exit_code == 0, ok.output
     with app.app_context():
         item = db.session.get(ServiceItem, "X1")

@@ -80,8 +80,15 @@ def retry_instance(config, actor, instance_id: str, variables: dict | None = Non
             task.data.update(variables or {})
             task._set_state(TaskState.READY)
         previous_error, row.error, row.status = row.error, None, "running"
-        audit.record(uow, actor, "instance_retried", config.clock.now(), row, previous_error=previous_error,
-                     variables=variables or {})  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            "instance_retried",
+            config.clock.now(),
+            row,
+            previous_error=previous_error,
+            variables=variables or {},
+        )
         runtime.run(config, uow, row, workflow, actor)
         runtime.save(config, uow, row, workflow, actor)
         uow.commit()

@@ -171,9 +171,14 @@ def _store(
     uow.flush()
     schedule_start_timers(config, uow, definition, process.spec)
     audit.record(
-        uow, actor, "definition_deployed", deployment.deployed_at,
-        process_key=process.key, version=definition.version, deployment_id=deployment.id,
-    )  # fmt: skip
+        uow,
+        actor,
+        "definition_deployed",
+        deployment.deployed_at,
+        process_key=process.key,
+        version=definition.version,
+        deployment_id=deployment.id,
+    )
     return DeployedProcess(process.key, definition.version, definition.id, definition.name, changed=True)
 
 

@@ -82,18 +82,33 @@ def instance_view(uow, row: ProcessInstance, now: datetime, actor=None) -> Insta
         .order_by(Task.created_at)
     ).all()
     view = InstanceView(
-        row.id, row.process_key, row.business_key, row.status, row.definition_id, version,
-        row.variables, row.error, row.started_at, row.started_by, row.ended_at,
-        [t.with_oversight(now) for t in tasks], row.statutory_limit, row.statutory_started_at,
-        row.statutory_due_at, list(row.clock_pauses or []), row.calendar_incomplete,
-    )  # fmt: skip
+        row.id,
+        row.process_key,
+        row.business_key,
+        row.status,
+        row.definition_id,
+        version,
+        row.variables,
+        row.error,
+        row.started_at,
+        row.started_by,
+        row.ended_at,
+        [t.with_oversight(now) for t in tasks],
+        row.statutory_limit,
+        row.statutory_started_at,
+        row.statutory_due_at,
+        list(row.clock_pauses or []),
+        row.calendar_incomplete,
+    )
     if actor is None or bound_institution(actor) is None:
         return view
     return replace(
-        view, variables=visible_data(row.variables, visible_names(properties or {})), error=None,
+        view,
+        variables=visible_data(row.variables, visible_names(properties or {})),
+        error=None,
         started_by=row.started_by if row.started_by == actor.name else None,
         active_tasks=[applicant_task(t, actor) for t in view.active_tasks if not _internal(t)],
-    )  # fmt: skip
+    )
 
 
 def _internal(task: Task) -> bool:
@@ -101,9 +116,14 @@ def _internal(task: Task) -> bool:
 
 
 def start_instance(
-    config, actor, key: str, business_key: str | None, variables: dict,
-    version: int | None = None, idempotency_key: str | None = None,
-) -> tuple[InstanceView, bool]:  # fmt: skip
+    config,
+    actor,
+    key: str,
+    business_key: str | None,
+    variables: dict,
+    version: int | None = None,
+    idempotency_key: str | None = None,
+) -> tuple[InstanceView, bool]:
     """Start a case; returns the view and whether it was created now (not replayed).
 
     With an ``idempotency_key`` a retried start returns the first result; the same
@@ -131,10 +151,13 @@ def start_instance(
         if idempotency_key:
             uow.session.add(
                 IdempotencyRecord(
-                    scope=actor.name, key=idempotency_key, request_hash=request_hash,
-                    instance_id=row.id, created_at=row.started_at,
+                    scope=actor.name,
+                    key=idempotency_key,
+                    request_hash=request_hash,
+                    instance_id=row.id,
+                    created_at=row.started_at,
                 )
-            )  # fmt: skip
+            )
         uow.commit()
         return instance_view(uow, row, config.clock.now(), actor), True
 
@@ -215,12 +238,20 @@ def create_instance(
     now = config.clock.now()
     called = runtime.resolve_called(uow, definition)
     row = ProcessInstance(
-        id=runtime.new_instance_id(), definition_id=definition.id, process_key=definition.key,
-        business_key=business_key, status="running", serialized="", variables={},
-        called_definitions=called, started_at=now, started_by=actor.name, updated_at=now,
+        id=runtime.new_instance_id(),
+        definition_id=definition.id,
+        process_key=definition.key,
+        business_key=business_key,
+        status="running",
+        serialized="",
+        variables={},
+        called_definitions=called,
+        started_at=now,
+        started_by=actor.name,
+        updated_at=now,
         parent_instance_id=parent_instance_id,
         applicant_code=applicant_code(definition.properties, variables, definition.key),
-    )  # fmt: skip
+    )
     uow.session.add(row)
     workflow = runtime.new_workflow(config, uow, row, definition, called)
     start = workflow.get_next_task(state=TaskState.READY)

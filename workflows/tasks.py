@@ -163,8 +163,15 @@ def unclaim_task(config, actor, task_id: str) -> Task:
         if task.assignee != actor.name and not actor.is_admin:
             raise Conflict(f"the task is claimed by {task.assignee}; only they can release it")
         previous, task.assignee = task.assignee, None
-        audit.record(uow, actor, "task_unclaimed", config.clock.now(), _instance(uow, task), task.id,
-                     previous_assignee=previous)  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            "task_unclaimed",
+            config.clock.now(),
+            _instance(uow, task),
+            task.id,
+            previous_assignee=previous,
+        )
         uow.commit()
         return task.with_oversight(config.clock.now())
 
@@ -215,8 +222,17 @@ def complete_task(config, actor, task_id: str, data: dict) -> tuple[Task, Instan
             actor.name,
         )
         task.submitted_data = data
-        audit.record(uow, actor, "task_completed", now, row, task.id, element_id=task.bpmn_id,
-                     data=data, implicit_claim=implicit_claim)  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            "task_completed",
+            now,
+            row,
+            task.id,
+            element_id=task.bpmn_id,
+            data=data,
+            implicit_claim=implicit_claim,
+        )
         runtime.run(config, uow, row, workflow, actor, step=lambda: _submit(spiff_task, data))
         runtime.save(config, uow, row, workflow, actor)
         uow.commit()

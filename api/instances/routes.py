@@ -23,9 +23,14 @@ blp = Blueprint("instances", __name__, url_prefix="/api/v1", description="Proces
 def start(body, key, idempotency_key=None):
     """Start an instance of the latest (or given) version of a process."""
     view, created = instances.start_instance(
-        runtime.config(), runtime.actor(), key, body.get("business_key"), body["variables"],
-        body.get("version"), idempotency_key,
-    )  # fmt: skip
+        runtime.config(),
+        runtime.actor(),
+        key,
+        body.get("business_key"),
+        body["variables"],
+        body.get("version"),
+        idempotency_key,
+    )
     return view, 201, {} if created else {"Idempotent-Replayed": "true"}
 
 

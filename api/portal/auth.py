@@ -32,10 +32,14 @@ def authenticate_portal() -> None:
     """Portal routes take a signed request only; a staff bearer token is not accepted there."""
     headers = request.headers
     signed = SignedRequest(
-        client_id=headers.get(CLIENT_ID_HEADER, ""), timestamp=headers.get(TIMESTAMP_HEADER, ""),
-        nonce=headers.get(NONCE_HEADER, ""), signature=headers.get(SIGNATURE_HEADER, ""),
-        method=request.method, path=signed_path(), body=request.get_data(cache=True),
-    )  # fmt: skip
+        client_id=headers.get(CLIENT_ID_HEADER, ""),
+        timestamp=headers.get(TIMESTAMP_HEADER, ""),
+        nonce=headers.get(NONCE_HEADER, ""),
+        signature=headers.get(SIGNATURE_HEADER, ""),
+        method=request.method,
+        path=signed_path(),
+        body=request.get_data(cache=True),
+    )
     g.actor = authenticate_request(runtime.config(), signed)
 
 

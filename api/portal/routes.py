@@ -19,9 +19,11 @@ from .schemas import (
 )
 
 blp = Blueprint(
-    "portal", __name__, url_prefix="/api/v1/portal",
+    "portal",
+    __name__,
+    url_prefix="/api/v1/portal",
     description="E-government portal (全国一体化在线政务服务平台): signed requests, not bearer tokens",
-)  # fmt: skip
+)
 SIGNED = [{"portalSignature": []}]
 
 

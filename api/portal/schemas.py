@@ -43,9 +43,11 @@ class ApplicationSchema(Schema):
     item_data = ma.fields.Dict(
         keys=ma.fields.String(),
         required=True,
-        metadata={"description": "item-specific data; for qualification approval application_type, "
-                  "procedure and fields"},
-    )  # fmt: skip
+        metadata={
+            "description": "item-specific data; for qualification approval application_type, "
+            "procedure and fields"
+        },
+    )
 
 
 class StepSchema(Schema):
@@ -81,9 +83,11 @@ class CaseSchema(Schema):
     item_code = ma.fields.String()
     item_version = ma.fields.String()
     status = ma.fields.String(
-        metadata={"description": "received | supplement_required | in_review | rectification_required | "
-                  "granted | refused | not_accepted | revoked | withdrawn | cancelled"}
-    )  # fmt: skip
+        metadata={
+            "description": "received | supplement_required | in_review | rectification_required | "
+            "granted | refused | not_accepted | revoked | withdrawn | cancelled"
+        }
+    )
     completed = ma.fields.Boolean()
     received_at = DateTime()
     accepted_at = DateTime(allow_none=True)

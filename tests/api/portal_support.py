@@ -33,7 +33,7 @@ def case_record(procedure: str = "normal", **overrides) -> dict:
                 "file_ref": "oss://portal/a1.pdf",
                 "sha256": hashlib.sha256(b"a1").hexdigest(),
             },
-        ],  # fmt: skip
+        ],
         "item_data": {"application_type": "first", "procedure": procedure, "fields": ["食品", "环境监测"]},
     }
     record.update(overrides)
@@ -51,9 +51,11 @@ class SignedPortal:
         timestamp = str(timestamp if timestamp is not None else int(self.clock.now().timestamp()))
         nonce = nonce or uuid.uuid4().hex
         return {
-            "X-Client-Id": self.client_id, "X-Timestamp": timestamp, "X-Nonce": nonce,
+            "X-Client-Id": self.client_id,
+            "X-Timestamp": timestamp,
+            "X-Nonce": nonce,
             "X-Signature": sign(self.secret, method, path, timestamp, nonce, body),
-        }  # fmt: skip
+        }
 
     def send(self, method, path, json_body=None, headers=None, **signing):
         body = json.dumps(json_body, ensure_ascii=False).encode() if json_body is not None else b""
@@ -134,6 +136,11 @@ class Receiver:
         headers = request.headers
         fresh = abs(int(headers["X-Timestamp"]) - self.clock.now().timestamp()) <= 300
         return fresh and signature_matches(
-            self.secret, headers["X-Signature"], "POST", request.path, headers["X-Timestamp"],
-            headers["X-Nonce"], body,
-        )  # fmt: skip
+            self.secret,
+            headers["X-Signature"],
+            "POST",
+            request.path,
+            headers["X-Timestamp"],
+            headers["X-Nonce"],
+            body,
+        )

@@ -75,8 +75,10 @@ def test_the_portal_gets_the_same_refusal_for_a_banned_institution(client, auth,
     revoked(case, code)
     response = portal.post(APPLICATIONS, portal_record(code))
     assert_banned(response, "2029-03-02")
-    listed = client.get("/api/v1/process-instances?process_key=qualification_approval&page_size=100",
-                        headers=auth.headers("admin")).json  # fmt: skip
+    listed = client.get(
+        "/api/v1/process-instances?process_key=qualification_approval&page_size=100",
+        headers=auth.headers("admin"),
+    ).json
     assert len(listed) == 1
 
 

@@ -40,9 +40,10 @@ def sent(case, iid):
 
 def answer(client, auth, name, business_key, **variables):
     response = client.post(
-        "/api/v1/messages", json={"name": name, "business_key": business_key, "variables": variables},
+        "/api/v1/messages",
+        json={"name": name, "business_key": business_key, "variables": variables},
         headers=auth.headers("case_officer"),
-    )  # fmt: skip
+    )
     assert response.status_code == 200, response.json
 
 

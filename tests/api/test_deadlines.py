@@ -33,9 +33,13 @@ def test_task_shows_its_due_date_and_thresholds(case):
 
 @pytest.mark.parametrize(
     ("moment", "level"),
-    [(at(2026, 3, 4, 9), "normal"), (at(2026, 3, 5, 13), "reminder"), (at(2026, 3, 7, 10), "warning"),
-     (at(2026, 3, 10, 8), "alarm")],
-)  # fmt: skip
+    [
+        (at(2026, 3, 4, 9), "normal"),
+        (at(2026, 3, 5, 13), "reminder"),
+        (at(2026, 3, 7, 10), "warning"),
+        (at(2026, 3, 10, 8), "alarm"),
+    ],
+)
 def test_oversight_level_follows_the_clock(case, clock, moment, level):
     iid = case.start()["id"]
     clock.set(moment)
@@ -167,8 +171,11 @@ STEP_WITH_A_LIMIT = bpmn_document(
 
 
 def test_tasks_inside_a_step_with_a_limit_are_due_when_the_step_is(client, auth, case, clock):
-    deployed = client.post("/api/v1/deployments", data=multipart([("step_limit.bpmn", STEP_WITH_A_LIMIT)]),
-                           headers=auth.headers("designer"))  # fmt: skip
+    deployed = client.post(
+        "/api/v1/deployments",
+        data=multipart([("step_limit.bpmn", STEP_WITH_A_LIMIT)]),
+        headers=auth.headers("designer"),
+    )
     assert deployed.status_code == 201, deployed.json
     iid = case.start("step_limit", variables={})["id"]
     step_due = at(2026, 3, 4, 23, 59, 59, 999999)  # 2WD after Monday 2 March
@@ -229,8 +236,10 @@ def test_calendar_load_command_is_audited(app, client, auth):
 
 
 def test_working_day_calculator(client, auth):
-    response = client.get("/api/v1/calendar/working-days?start=2026-02-12T10:00:00%2B08:00&days=3",
-                          headers=auth.headers("clerk"))  # fmt: skip
+    response = client.get(
+        "/api/v1/calendar/working-days?start=2026-02-12T10:00:00%2B08:00&days=3",
+        headers=auth.headers("clerk"),
+    )
     assert response.json["day"] == "2026-02-24"
     assert response.json["complete"] is True
 

@@ -19,8 +19,12 @@ def review(client, auth, case):
     """A qualification case accepted by clerk1: its team was drawn; 赵组长 was recused (回避)."""
     variables = application()
     conflicted = case.add_person("赵组长", "leader_conflicted", "team_leader", can_lead=True, fields=["食品"])
-    conflict = {"credit_code": variables["applicant"]["credit_code"], "kind": "consulting",
-                "start_date": "2024-01-01", "note": "2024年曾为该机构提供咨询"}  # fmt: skip
+    conflict = {
+        "credit_code": variables["applicant"]["credit_code"],
+        "kind": "consulting",
+        "start_date": "2024-01-01",
+        "note": "2024年曾为该机构提供咨询",
+    }
     response = client.post(
         f"/api/v1/registries/people/{conflicted['id']}/conflicts",
         json=conflict,

@@ -49,8 +49,9 @@ def test_a_gateway_fixed_by_retry_with_corrected_variables_goes_on(client, auth,
     iid = case.start("exclusive_no_match", variables={})["id"]
     case.complete(iid, "prepare", "clerk", {"decision": "postpone"})
     response = client.post(
-        f"/api/v1/process-instances/{iid}/retry", json={"variables": {"decision": "accept"}},
+        f"/api/v1/process-instances/{iid}/retry",
+        json={"variables": {"decision": "accept"}},
         headers=auth.headers("admin"),
-    )  # fmt: skip
+    )
     assert response.status_code == 200, response.json
     assert response.json["status"] == "completed"

@@ -52,8 +52,14 @@ def timer_script_process(key: str, script: str) -> bytes:
 
 def _add_job(app, kind, due) -> int:
     with app.app_context():
-        job = Job(kind=kind, dedup_key=f"{kind}:{due.isoformat()}", payload={}, due_at=due,
-                  created_at=due, updated_at=due)  # fmt: skip
+        job = Job(
+            kind=kind,
+            dedup_key=f"{kind}:{due.isoformat()}",
+            payload={},
+            due_at=due,
+            created_at=due,
+            updated_at=due,
+        )
         db.session.add(job)
         db.session.commit()
         return job.id
@@ -115,8 +121,11 @@ def worker_process(database_url: str, **settings: str):
     env = {**os.environ, "DATABASE_URL": database_url, "BPM_WORKER_POLL_SECONDS": "0.2", **settings}
     worker = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         yield worker
     finally:

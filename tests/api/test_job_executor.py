@@ -79,8 +79,11 @@ def test_a_killed_worker_process_loses_its_lease_and_the_job_runs_once(app, case
     }
     worker = subprocess.Popen(
         [sys.executable, "-m", "flask", "--app", "wsgi", "jobs", "run"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as probe:
             _wait_until(lambda: _blocked_on_lock(probe))

@@ -32,8 +32,9 @@ def test_a_redrawn_member_s_confirmation_carries_no_answer_of_the_previous_round
     case.complete_as(
         iid, "confirm_seat", "reviewer", first, {"response": "decline", "decline_reason": "出差"}
     )
-    case.complete_as(iid, "confirm_seat", "team_leader", "leader1",
-                     {"response": "accept", "no_conflict_declared": True})  # fmt: skip
+    case.complete_as(
+        iid, "confirm_seat", "team_leader", "leader1", {"response": "accept", "no_conflict_declared": True}
+    )
 
     redrawn = case.mine(iid, "confirm_seat", "reviewer", other)
     data = task_data(client, auth, redrawn, "reviewer", other)

@@ -95,9 +95,13 @@ def test_rating_is_recorded_once_after_completion(portal, receiver, app, case, c
 
 @pytest.mark.parametrize(
     ("body", "pointer"),
-    [({"level": 2}, "/comment"), ({"level": 1, "comment": "  "}, "/comment"), ({"level": 6}, "/level"),
-     ({"level": 0, "comment": "差"}, "/level")],
-)  # fmt: skip
+    [
+        ({"level": 2}, "/comment"),
+        ({"level": 1, "comment": "  "}, "/comment"),
+        ({"level": 6}, "/level"),
+        ({"level": 0, "comment": "差"}, "/level"),
+    ],
+)
 def test_rating_validation_names_the_field(portal, body, pointer):
     case_no = portal.submit()["case_no"]
     portal.post(f"{APPLICATIONS}/{case_no}/withdrawal", {})

@@ -53,12 +53,26 @@ def test_full_approval_delivers_every_event_once_and_in_order(portal, receiver, 
     assert len({e["event_id"] for e in events}) == len(events)
     types = [e["type"] for e in events]
     assert types == [
-        "received", "step_changed", "supplements_requested", "step_changed",  # no clock before acceptance
-        "step_changed", "accepted",
-        "step_changed", "step_changed", "deadline_paused",  # the team is asked; review time is not counted
-        "step_changed", "step_changed", "step_changed", "step_changed", "step_changed",
-        "deadline_resumed", "decided", "step_changed", "certificate_issued", "completed",
-    ]  # fmt: skip
+        "received",
+        "step_changed",
+        "supplements_requested",
+        "step_changed",  # no clock before acceptance
+        "step_changed",
+        "accepted",
+        "step_changed",
+        "step_changed",
+        "deadline_paused",  # the team is asked; review time is not counted
+        "step_changed",
+        "step_changed",
+        "step_changed",
+        "step_changed",
+        "step_changed",
+        "deadline_resumed",
+        "decided",
+        "step_changed",
+        "certificate_issued",
+        "completed",
+    ]
     by_type = {e["type"]: e["payload"] for e in events}
     assert by_type["supplements_requested"] == {"missing_items": ["检验能力证明"]}
     assert by_type["accepted"]["promised_limit"] == "20WD"
@@ -78,8 +92,14 @@ def test_every_step_changed_event_carries_the_due_date_of_its_step(portal, recei
     for event, step in zip(steps, history, strict=True):
         assert moment(event["due_at"]) == moment(step["due_at"]), step["element_id"]
     timed = {s["element_id"] for s in steps if s["due_at"]}
-    assert timed == {"accept_application", "confirm_seat", "document_review", "technical_review", "decide",
-                     "issue_certificate"}  # fmt: skip
+    assert timed == {
+        "accept_application",
+        "confirm_seat",
+        "document_review",
+        "technical_review",
+        "decide",
+        "issue_certificate",
+    }
 
 
 def test_case_look_up_shows_steps_history_and_result(portal, client, auth, case, app):
@@ -91,14 +111,18 @@ def test_case_look_up_shows_steps_history_and_result(portal, client, auth, case,
     assert shown["accepted_at"] and shown["promised_limit"] == "20WD" and shown["statutory_due_at"]
     steps = [(s["element_id"], s["groups"], s["state"]) for s in shown["history"]]
     assert steps == [
-        ("accept_application", ["clerk"], "completed"), ("submit_supplements", ["applicant"], "completed"),
         ("accept_application", ["clerk"], "completed"),
-        ("confirm_seat", ["reviewer"], "completed"), ("confirm_seat", ["reviewer"], "completed"),
-        ("document_review", ["team_leader"], "completed"), ("on_site_review", ["team_leader"], "completed"),
+        ("submit_supplements", ["applicant"], "completed"),
+        ("accept_application", ["clerk"], "completed"),
+        ("confirm_seat", ["reviewer"], "completed"),
+        ("confirm_seat", ["reviewer"], "completed"),
+        ("document_review", ["team_leader"], "completed"),
+        ("on_site_review", ["team_leader"], "completed"),
         ("team_conclusion", ["team_leader"], "completed"),
         ("technical_review", ["review_center"], "completed"),
-        ("decide", ["approver"], "completed"), ("issue_certificate", ["clerk"], "completed"),
-    ]  # fmt: skip
+        ("decide", ["approver"], "completed"),
+        ("issue_certificate", ["clerk"], "completed"),
+    ]
     result = shown["result"]
     assert (result["outcome"], result["decision"], result["decision_no"]) == (
         "granted",
@@ -137,8 +161,12 @@ def test_status_follows_the_case(portal, client, auth, case):
 
 def test_refusal_to_accept_is_reported_with_its_reason(portal, receiver, client, auth, case, app):
     case_no = portal.submit()["case_no"]
-    case.complete(instance_id(client, auth, case_no), "accept_application", "clerk",
-                  {"decision": "refuse", "reason": "不属于本机关职权范围"})  # fmt: skip
+    case.complete(
+        instance_id(client, auth, case_no),
+        "accept_application",
+        "clerk",
+        {"decision": "refuse", "reason": "不属于本机关职权范围"},
+    )
     run_worker(app)
     assert [e["type"] for e in receiver.accepted][-2:] == ["not_accepted", "completed"]
     assert receiver.accepted[-2]["payload"] == {"reason": "不属于本机关职权范围"}
@@ -149,10 +177,16 @@ def test_refusal_to_accept_is_reported_with_its_reason(portal, receiver, client,
 
 def test_supplements_are_checked_against_the_form(portal, client, auth, case):
     case_no = portal.submit()["case_no"]
-    case.complete(instance_id(client, auth, case_no), "accept_application", "clerk",
-                  {"decision": "supplement", "missing_items": ["章程"]})  # fmt: skip
-    bad = portal.post(f"/api/v1/portal/applications/{case_no}/supplements",
-                      {"materials": [{"name": "章程", "sha256": "not-hex"}]})  # fmt: skip
+    case.complete(
+        instance_id(client, auth, case_no),
+        "accept_application",
+        "clerk",
+        {"decision": "supplement", "missing_items": ["章程"]},
+    )
+    bad = portal.post(
+        f"/api/v1/portal/applications/{case_no}/supplements",
+        {"materials": [{"name": "章程", "sha256": "not-hex"}]},
+    )
     assert bad.status_code == 422
     assert [e["pointer"] for e in bad.json["errors"]] == ["/materials/0/sha256"]
 

@@ -100,10 +100,13 @@ def test_schema_errors_are_422_with_pointers(client, auth):
         ("people", person_body(fields=["食品", " "]), "/fields"),
         ("institutions", institution_body(credit_code="91120000MA05XXXX0X"), "/credit_code"),
         ("check-items", check_item_body(proportion=1.5), "/proportion"),
-        ("check-items", check_item_body(inspector_requirements={"min_inspectors": 0}),
-         "/inspector_requirements/min_inspectors"),
+        (
+            "check-items",
+            check_item_body(inspector_requirements={"min_inspectors": 0}),
+            "/inspector_requirements/min_inspectors",
+        ),
     ],
-)  # fmt: skip
+)
 def test_rule_violations_are_422_with_pointers(client, auth, path, body, pointer):
     response = client.post(f"{BASE}/{path}", json=body, headers=auth.headers("admin"))
     assert response.status_code == 422

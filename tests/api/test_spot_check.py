@@ -39,8 +39,9 @@ def start_plan(case, code, **variables):
 
 
 def children(client, auth, plan):
-    listed = client.get("/api/v1/process-instances?process_key=target_inspection&page_size=100",
-                        headers=auth.headers("admin")).json  # fmt: skip
+    listed = client.get(
+        "/api/v1/process-instances?process_key=target_inspection&page_size=100", headers=auth.headers("admin")
+    ).json
     return sorted(
         (i for i in listed if i["business_key"].startswith(plan["business_key"])),
         key=lambda i: i["business_key"],
@@ -190,8 +191,11 @@ def test_an_unknown_or_inactive_check_item_is_422_before_any_case_exists(app, cl
     if active is False:
         code = registries(case, client, auth, targets=1)
         items = client.get(f"/api/v1/registries/check-items?code={code}", headers=auth.headers("admin")).json
-        patched = client.patch(f"/api/v1/registries/check-items/{items[0]['id']}", json={"active": False},
-                               headers=auth.headers("admin"))  # fmt: skip
+        patched = client.patch(
+            f"/api/v1/registries/check-items/{items[0]['id']}",
+            json={"active": False},
+            headers=auth.headers("admin"),
+        )
         assert patched.status_code == 200, patched.json
     body = {"business_key": "PLAN-1", "variables": {"plan_name": "抽查", "check_item_code": code, "count": 1}}
     response = client.post(PLAN, json=body, headers=auth.headers("supervisor"))

@@ -98,8 +98,11 @@ def test_a_staff_start_is_received_when_it_starts(case):
 @pytest.mark.parametrize("received_at", ["yesterday", "2026-03-03T09:00:00+08:00", 20260302])
 def test_a_receipt_moment_that_is_no_past_date_time_is_422(client, auth, received_at):
     body = {"business_key": "TJ-R-1", "variables": application(received_at=received_at)}
-    response = client.post("/api/v1/process-definitions/qualification_approval/instances", json=body,
-                           headers=auth.headers("clerk"))  # fmt: skip
+    response = client.post(
+        "/api/v1/process-definitions/qualification_approval/instances",
+        json=body,
+        headers=auth.headers("clerk"),
+    )
     assert response.status_code == 422, response.json
     assert [e["pointer"] for e in response.json["errors"]] == ["/variables/received_at"]
 
@@ -148,11 +151,14 @@ def test_without_a_clock_start_the_limit_runs_from_the_start_of_the_case(client,
 @pytest.mark.parametrize(
     ("properties", "detail"),
     [
-        ('<spiffworkflow:property name="statutoryLimit" value="2WD" />'
-         '<spiffworkflow:property name="statutoryClockStart" value="f2" />', "'f2' is not a task or event"),
+        (
+            '<spiffworkflow:property name="statutoryLimit" value="2WD" />'
+            '<spiffworkflow:property name="statutoryClockStart" value="f2" />',
+            "'f2' is not a task or event",
+        ),
         ('<spiffworkflow:property name="statutoryClockStart" value="accept" />', "without a statutoryLimit"),
     ],
-)  # fmt: skip
+)
 def test_a_clock_start_that_names_no_element_of_the_process_is_refused(client, auth, properties, detail):
     response = deploy(client, auth, clocked_process(properties))
     assert response.status_code == 422

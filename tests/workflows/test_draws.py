@@ -12,17 +12,31 @@ CHI2_CRITICAL_0_001 = {3: 16.266, 4: 18.467}
 
 def person(pid, fields, can_lead=False, kind="reviewer", **extra):
     return {
-        "person_id": pid, "name": f"P{pid}", "username": f"u{pid}", "kind": kind, "can_lead": can_lead,
-        "fields": sorted(fields), "district": "和平区", "department": "SCJG", "active": True,
-        "workload": 0, "workload_limit": 5, **extra,
-    }  # fmt: skip
+        "person_id": pid,
+        "name": f"P{pid}",
+        "username": f"u{pid}",
+        "kind": kind,
+        "can_lead": can_lead,
+        "fields": sorted(fields),
+        "district": "和平区",
+        "department": "SCJG",
+        "active": True,
+        "workload": 0,
+        "workload_limit": 5,
+        **extra,
+    }
 
 
 def institution(iid, credit_class="A"):
     return {
-        "institution_id": iid, "name": f"I{iid}", "credit_code": f"C{iid}", "district": "和平区",
-        "type": "testing_institution", "credit_class": credit_class, "certificate_status": "valid",
-    }  # fmt: skip
+        "institution_id": iid,
+        "name": f"I{iid}",
+        "credit_code": f"C{iid}",
+        "district": "和平区",
+        "type": "testing_institution",
+        "credit_class": credit_class,
+        "certificate_status": "valid",
+    }
 
 
 def chi_square(observed: Counter, expected: dict) -> float:
@@ -65,9 +79,12 @@ def test_excluded_people_are_never_drawn():
 def test_a_field_nobody_covers_is_reported_not_raised():
     result = team_draw(POOL, 7, fields=("食品", "电磁兼容"))
     assert result == {
-        "ok": False, "team": [], "uncovered_fields": ["电磁兼容"], "unfilled_seat": "member",
+        "ok": False,
+        "team": [],
+        "uncovered_fields": ["电磁兼容"],
+        "unfilled_seat": "member",
         "problem": "以下专业领域无可选派人员：电磁兼容 / no eligible reviewer or expert covers: 电磁兼容",
-    }  # fmt: skip
+    }
 
 
 def test_no_eligible_leader_is_reported():
@@ -128,8 +145,10 @@ def test_sample_size_rounds_the_proportion_up(population, count, proportion, exp
 
 def test_inspectors_recuse_per_target_and_count_workload_within_the_draw():
     pool = [person(p, [], kind="inspector", workload=0, workload_limit=1) for p in range(1, 5)]
-    targets = [{"credit_code": "C1", "name": "I1", "district": "和平区"},
-               {"credit_code": "C2", "name": "I2", "district": "和平区"}]  # fmt: skip
+    targets = [
+        {"credit_code": "C1", "name": "I1", "district": "和平区"},
+        {"credit_code": "C2", "name": "I2", "district": "和平区"},
+    ]
     exclusions = [{"person_id": 1, "name": "P1", "code": "conflict", "reason": "...", "target": "C1"}]
     for seed in range(50):
         result = run_draw("inspectors", pool, exclusions, {"targets": targets, "per_target": 2}, seed)

@@ -40,8 +40,15 @@ def inspector(config, name, **overrides) -> int:
     """An inspector with a staff account of their own."""
     username = "u" + name.encode().hex()
     create_user_token(username, ["inspector"])
-    body = {"name": name, "kind": "inspector", "username": username, "department": "SCJG",
-            "district": "和平区", "fields": ["检验检测"], **overrides}  # fmt: skip
+    body = {
+        "name": name,
+        "kind": "inspector",
+        "username": username,
+        "department": "SCJG",
+        "district": "和平区",
+        "fields": ["检验检测"],
+        **overrides,
+    }
     return add(config, "people", body).id
 
 
@@ -60,8 +67,13 @@ def test_targets_by_proportion_round_up_within_type_and_district(config):
     peace = institutions(config, 10)
     institutions(config, 5, district="河西区")
     institutions(config, 3, type="drug_testing")
-    result = in_uow(random_draws.draw_inspection_targets, config, institution_types=["testing_institution"],
-                    districts=["和平区"], proportion=0.25)  # fmt: skip
+    result = in_uow(
+        random_draws.draw_inspection_targets,
+        config,
+        institution_types=["testing_institution"],
+        districts=["和平区"],
+        proportion=0.25,
+    )
     assert result["ok"] and result["population"] == 10 and result["sample_size"] == 3
     assert codes(result) <= set(peace) and len(codes(result)) == 3
 
@@ -79,8 +91,13 @@ def test_targets_by_count_and_by_check_item(config):
 def test_revoked_and_excluded_institutions_are_not_drawn_and_the_reason_is_kept(config):
     revoked, skipped, kept = institutions(config, 3)
     registries.update_record(config, ADMIN, "institutions", _id(revoked), {"certificate_status": "revoked"})
-    result = in_uow(random_draws.draw_inspection_targets, config, count=1, exclude=[skipped],
-                    weights={"A": 1, "B": 2, "C": 3, "D": 4})  # fmt: skip
+    result = in_uow(
+        random_draws.draw_inspection_targets,
+        config,
+        count=1,
+        exclude=[skipped],
+        weights={"A": 1, "B": 2, "C": 3, "D": 4},
+    )
     assert codes(result) == {kept}
     stored = db.session.get(DrawRecord, result["draw_id"])
     assert sorted(e["code"] for e in stored.exclusions) == ["certificate_revoked", "excluded"]
@@ -127,8 +144,9 @@ def test_inspectors_follow_a_targets_draw_and_the_check_item_requirements(config
     for n in range(3):
         inspector(config, f"检查员{n}")
     targets = in_uow(random_draws.draw_inspection_targets, config, count=1)
-    result = in_uow(random_draws.draw_inspectors, config, targets_draw_id=targets["draw_id"],
-                    check_item_code=item.code)  # fmt: skip
+    result = in_uow(
+        random_draws.draw_inspectors, config, targets_draw_id=targets["draw_id"], check_item_code=item.code
+    )
     assert result["ok"] and [len(a["inspectors"]) for a in result["assignments"]] == [3]
     assert result["assignments"][0]["credit_code"] == targets["targets"][0]["credit_code"]
 
@@ -144,8 +162,9 @@ def test_too_few_inspectors_is_reported_not_raised(config):
 def test_certificate_status_follows_the_approval_and_creates_unknown_institutions(config):
     code = institution_body()["credit_code"]
     with UnitOfWork() as uow:
-        row = registries.set_certificate_status(uow, code, "valid", "202612000001", at=config.clock.now(),
-                                                name="天津某检测公司")  # fmt: skip
+        row = registries.set_certificate_status(
+            uow, code, "valid", "202612000001", at=config.clock.now(), name="天津某检测公司"
+        )
         uow.commit()
     assert (row.name, row.certificate_status, row.type) == ("天津某检测公司", "valid", "testing_institution")
     with UnitOfWork() as uow:

@@ -22,10 +22,16 @@ def end_of(*args):
 
 @pytest.mark.parametrize(
     ("spec", "period"),
-    [("P3M", Period(months=3)), ("P1Y", Period(years=1)), ("P6Y", Period(years=6)),
-     ("P1Y2M", Period(years=1, months=2)), ("P10D", Period(days=10)), ("P2W", Period(weeks=2)),
-     ("p3m", Period(months=3))],
-)  # fmt: skip
+    [
+        ("P3M", Period(months=3)),
+        ("P1Y", Period(years=1)),
+        ("P6Y", Period(years=6)),
+        ("P1Y2M", Period(years=1, months=2)),
+        ("P10D", Period(days=10)),
+        ("P2W", Period(weeks=2)),
+        ("p3m", Period(months=3)),
+    ],
+)
 def test_date_only_iso_durations_are_calendar_periods(spec, period):
     assert parse_period(spec) == period
 

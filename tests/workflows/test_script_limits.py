@@ -42,9 +42,19 @@ def test_diagram_code_cannot_run_past_its_time_limit(env, script):
 
 @pytest.mark.parametrize(
     "expression",
-    ["10**10**10", "pow(7, 10**10)", "pow(7, 10**9000, 10**9000 + 1)", "1 << 10**10", "3**70000 * 3**70000",
-     "round(5, -10**7)", "[0] * 10**10", "10**10 * 'x'", "(1, 2) * 10**10", "range(10**10)"],
-)  # fmt: skip
+    [
+        "10**10**10",
+        "pow(7, 10**10)",
+        "pow(7, 10**9000, 10**9000 + 1)",
+        "1 << 10**10",
+        "3**70000 * 3**70000",
+        "round(5, -10**7)",
+        "[0] * 10**10",
+        "10**10 * 'x'",
+        "(1, 2) * 10**10",
+        "range(10**10)",
+    ],
+)
 def test_results_too_large_to_compute_are_refused_before_computing(env, expression):
     began = time.monotonic()
     with pytest.raises(ScriptLimitExceeded):
@@ -77,9 +87,14 @@ def test_scripts_cannot_catch_a_memory_error(env):
 
 @pytest.mark.parametrize(
     "script",
-    ["raise SystemExit", "raise KeyboardInterrupt", "raise GeneratorExit", "raise BaseException()",
-     "try:\n    raise SystemExit\nexcept:\n    pass"],
-)  # fmt: skip
+    [
+        "raise SystemExit",
+        "raise KeyboardInterrupt",
+        "raise GeneratorExit",
+        "raise BaseException()",
+        "try:\n    raise SystemExit\nexcept:\n    pass",
+    ],
+)
 def test_exits_raised_by_diagram_code_become_ordinary_errors(env, script):
     with pytest.raises(ScriptStopped, match="may not"):
         env.execute(script, {})

@@ -146,11 +146,12 @@ def _inspectors(pool: list[dict], by_target: dict, params: dict, rng: random.Ran
     result = {"ok": True, "assignments": [], "problems": [], "problem": None}
     for target in params["targets"]:
         eligible = [
-            c for c in pool
+            c
+            for c in pool
             if c["person_id"] not in by_target.get(target["credit_code"], set())
             and load[c["person_id"]] < c["workload_limit"]
             and (not params.get("match_target_district") or c["district"] == target["district"])
-        ]  # fmt: skip
+        ]
         if len(eligible) < per_target:
             result["problems"].append({"credit_code": target["credit_code"], "eligible": len(eligible)})
             continue

@@ -23,9 +23,17 @@ from workflows.users import SYSTEM
 
 
 def draw_review_team(
-    uow, config, fields: list[str], credit_code: str, business_key: str, exclude: list[int] | None = None,
-    seat: str | None = None, previous_draw_id: int | None = None, seed: int | None = None, actor=SYSTEM,
-) -> dict:  # fmt: skip
+    uow,
+    config,
+    fields: list[str],
+    credit_code: str,
+    business_key: str,
+    exclude: list[int] | None = None,
+    seat: str | None = None,
+    previous_draw_id: int | None = None,
+    seed: int | None = None,
+    actor=SYSTEM,
+) -> dict:
     """Draw a review team whose fields cover ``fields``, recusing conflicts with ``credit_code``.
 
     With ``previous_draw_id`` only the seats of the people in ``exclude`` (they
@@ -103,10 +111,20 @@ def _draw(uow, actor, kind, business_key, candidates, exclusions, parameters, se
 
 
 def draw_inspection_targets(
-    uow, config, business_key: str, check_item_code: str | None = None, institution_types=None,
-    districts=None, proportion: float | None = None, count: int | None = None, weights: dict | None = None,
-    exclude=None, seed: int | None = None, actor=SYSTEM, previous_draw_id: int | None = None,
-) -> dict:  # fmt: skip
+    uow,
+    config,
+    business_key: str,
+    check_item_code: str | None = None,
+    institution_types=None,
+    districts=None,
+    proportion: float | None = None,
+    count: int | None = None,
+    weights: dict | None = None,
+    exclude=None,
+    seed: int | None = None,
+    actor=SYSTEM,
+    previous_draw_id: int | None = None,
+) -> dict:
     """Draw inspection targets by proportion (rounded up) or count, optionally weighted by credit class.
 
     The check item, when given, supplies the target type and the proportion. A redraw names
@@ -162,11 +180,22 @@ def _check_sample(count, proportion, weights) -> None:
 
 
 def draw_inspectors(
-    uow, config, business_key: str, targets: list[str] | None = None, targets_draw_id: int | None = None,
-    check_item_code: str | None = None, per_target: int | None = None, department: str | None = None,
-    district: str | None = None, fields: list[str] | None = None, match_target_district: bool = False,
-    exclude=None, seed: int | None = None, actor=SYSTEM, previous_draw_id: int | None = None,
-) -> dict:  # fmt: skip
+    uow,
+    config,
+    business_key: str,
+    targets: list[str] | None = None,
+    targets_draw_id: int | None = None,
+    check_item_code: str | None = None,
+    per_target: int | None = None,
+    department: str | None = None,
+    district: str | None = None,
+    fields: list[str] | None = None,
+    match_target_district: bool = False,
+    exclude=None,
+    seed: int | None = None,
+    actor=SYSTEM,
+    previous_draw_id: int | None = None,
+) -> dict:
     """Draw ``per_target`` inspectors (at least the configured minimum) for each target, with recusal.
 
     Targets are credit codes, or the result of the targets draw ``targets_draw_id`` (a retry

@@ -40,9 +40,17 @@ def review_team_status(config, uow, data, business_key, expire_pending=False) ->
 
 
 def draw_review_team(
-    config, uow, data, fields, credit_code, business_key=None, exclude=None, seat=None, previous_draw_id=None,
+    config,
+    uow,
+    data,
+    fields,
+    credit_code,
+    business_key=None,
+    exclude=None,
+    seat=None,
+    previous_draw_id=None,
     actor=SYSTEM,
-) -> dict:  # fmt: skip
+) -> dict:
     """Review team (评审组) covering ``fields``; with ``previous_draw_id``, redraw declined seats."""
     return random_draws.draw_review_team(
         uow, config, fields, credit_code, business_key, exclude, seat, previous_draw_id, actor=actor
@@ -50,28 +58,73 @@ def draw_review_team(
 
 
 def draw_inspection_targets(
-    config, uow, data, business_key=None, check_item_code=None, institution_types=None, districts=None,
-    proportion=None, count=None, weights=None, exclude=None, previous_draw_id=None, actor=SYSTEM,
-) -> dict:  # fmt: skip
+    config,
+    uow,
+    data,
+    business_key=None,
+    check_item_code=None,
+    institution_types=None,
+    districts=None,
+    proportion=None,
+    count=None,
+    weights=None,
+    exclude=None,
+    previous_draw_id=None,
+    actor=SYSTEM,
+) -> dict:
     """Inspection targets (检查对象) by proportion or count, optionally weighted by credit class;
     a redraw names the draw it replaces."""
     return random_draws.draw_inspection_targets(
-        uow, config, business_key, check_item_code, institution_types, districts, proportion, count,
-        weights, exclude, previous_draw_id=previous_draw_id, actor=actor,
-    )  # fmt: skip
+        uow,
+        config,
+        business_key,
+        check_item_code,
+        institution_types,
+        districts,
+        proportion,
+        count,
+        weights,
+        exclude,
+        previous_draw_id=previous_draw_id,
+        actor=actor,
+    )
 
 
 def draw_inspectors(
-    config, uow, data, business_key=None, targets=None, targets_draw_id=None, check_item_code=None,
-    per_target=None, department=None, district=None, fields=None, match_target_district=False, exclude=None,
-    previous_draw_id=None, actor=SYSTEM,
-) -> dict:  # fmt: skip
+    config,
+    uow,
+    data,
+    business_key=None,
+    targets=None,
+    targets_draw_id=None,
+    check_item_code=None,
+    per_target=None,
+    department=None,
+    district=None,
+    fields=None,
+    match_target_district=False,
+    exclude=None,
+    previous_draw_id=None,
+    actor=SYSTEM,
+) -> dict:
     """Inspectors (执法检查人员) for each target, at least two, with recusal (回避); a redraw
     names the draw it replaces."""
     return random_draws.draw_inspectors(
-        uow, config, business_key, targets, targets_draw_id, check_item_code, per_target, department,
-        district, fields, match_target_district, exclude, previous_draw_id=previous_draw_id, actor=actor,
-    )  # fmt: skip
+        uow,
+        config,
+        business_key,
+        targets,
+        targets_draw_id,
+        check_item_code,
+        per_target,
+        department,
+        district,
+        fields,
+        match_target_district,
+        exclude,
+        previous_draw_id=previous_draw_id,
+        actor=actor,
+    )
 
 
 def set_assignment_status(config, uow, data, draw_id, person_id, status, actor=SYSTEM) -> dict:
@@ -93,9 +146,13 @@ def set_certificate_status(
 
 
 _OPERATIONS = (
-    draw_review_team, draw_inspection_targets, draw_inspectors, set_assignment_status,
-    set_certificate_status, review_team_status,
-)  # fmt: skip
+    draw_review_team,
+    draw_inspection_targets,
+    draw_inspectors,
+    set_assignment_status,
+    set_certificate_status,
+    review_team_status,
+)
 # Worked out once at import: building the operations happens on every engine step.
 _TAKE_BUSINESS_KEY = {op.__name__ for op in _OPERATIONS if "business_key" in inspect.signature(op).parameters}
 _TAKE_ACTOR = {op.__name__ for op in _OPERATIONS if "actor" in inspect.signature(op).parameters}

@@ -44,9 +44,13 @@ def review_team_status(uow, now, business_key: str, expire_pending: bool = False
     replace = [m["person_id"] for m in members if m["status"] in _REPLACE]
     leader = next((m for m in members if m["role"] == "leader" and m["status"] == "confirmed"), None)
     return {
-        "draw_id": draw.id, "members": members, "pending": pending, "replace": replace, "leader": leader,
+        "draw_id": draw.id,
+        "members": members,
+        "pending": pending,
+        "replace": replace,
+        "leader": leader,
         "complete": not pending and not replace and leader is not None,
-    }  # fmt: skip
+    }
 
 
 def _latest_seats(uow, business_key: str) -> dict[int, Assignment]:

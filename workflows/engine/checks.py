@@ -105,9 +105,10 @@ def _check_service_operations(process: ParsedProcess) -> None:
         if operator.get("id") not in known:
             task = operator.getparent().getparent()
             raise _fail(
-                process, task.get("id"),
+                process,
+                task.get("id"),
                 f"calls unknown service operation '{operator.get('id')}' (known: {', '.join(sorted(known))})",
-            )  # fmt: skip
+            )
         for parameter in operator.xpath(".//spiffworkflow:parameter", namespaces=NSMAP):
             _compile(
                 process,

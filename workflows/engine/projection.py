@@ -101,8 +101,9 @@ def resolve_task_expressions(spiff_task) -> None:
             "enclosing_deadline": None if properties.get("deadline") else _enclosing_deadline(spiff_task),
         }
     except Exception as exc:
-        raise WorkflowTaskException(f"cannot resolve who does '{spiff_task.task_spec.bpmn_id}': {exc}",
-                                    task=spiff_task, exception=exc) from exc  # fmt: skip
+        raise WorkflowTaskException(
+            f"cannot resolve who does '{spiff_task.task_spec.bpmn_id}': {exc}", task=spiff_task, exception=exc
+        ) from exc
     spiff_task._set_internal_data(resolved=resolved)
 
 
@@ -253,10 +254,16 @@ def sync_timer_jobs(uow, row, workflow, now) -> None:
         if job is None:
             uow.session.add(
                 Job(
-                    kind="timer", dedup_key=key, instance_id=row.id, due_at=fire_at, state=state,
-                    payload={"task_id": task_id, "element_id": element_id}, created_at=now, updated_at=now,
+                    kind="timer",
+                    dedup_key=key,
+                    instance_id=row.id,
+                    due_at=fire_at,
+                    state=state,
+                    payload={"task_id": task_id, "element_id": element_id},
+                    created_at=now,
+                    updated_at=now,
                 )
-            )  # fmt: skip
+            )
         elif job.due_at != fire_at:
             job.due_at, job.attempts, job.updated_at = fire_at, 0, now
 
@@ -315,9 +322,15 @@ def sync_statutory_clock(uow, actor, row, ready, now, calendar) -> bool:
     if was_paused != is_paused:
         pause = (paused if is_paused else resumed)[0]
         audit.record(
-            uow, actor, "clock_paused" if is_paused else "clock_resumed", now, row, pause["task_id"],
-            element_id=pause["element_id"], statutory_due_at=format_moment(due.due_at),
-        )  # fmt: skip
+            uow,
+            actor,
+            "clock_paused" if is_paused else "clock_resumed",
+            now,
+            row,
+            pause["task_id"],
+            element_id=pause["element_id"],
+            statutory_due_at=format_moment(due.due_at),
+        )
     return due.complete
 
 
@@ -331,7 +344,12 @@ def child_closed(uow, row, now) -> None:
         return
     uow.session.add(
         Job(
-            kind="child_completed", dedup_key=f"child:{row.id}", instance_id=row.parent_instance_id,
-            payload={"child_id": row.id}, due_at=now, created_at=now, updated_at=now,
+            kind="child_completed",
+            dedup_key=f"child:{row.id}",
+            instance_id=row.parent_instance_id,
+            payload={"child_id": row.id},
+            due_at=now,
+            created_at=now,
+            updated_at=now,
         )
-    )  # fmt: skip
+    )

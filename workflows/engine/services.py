@@ -81,10 +81,14 @@ def notify_group(uow, now, case: dict, group: str, kind: str, message: str | Non
     text = message or f"请督办案件 {case.get('business_key') or case['instance_id']}"
     uow.session.add(
         Notification(
-            kind=kind, recipient_group=group, instance_id=case["instance_id"],
-            business_key=case.get("business_key"), message=text, created_at=now,
+            kind=kind,
+            recipient_group=group,
+            instance_id=case["instance_id"],
+            business_key=case.get("business_key"),
+            message=text,
+            created_at=now,
         )
-    )  # fmt: skip
+    )
     return 1
 
 
@@ -103,9 +107,15 @@ def notify_task_holders(uow, now, case: dict, element_id: str, kind: str, messag
         for group, user in recipients:
             uow.session.add(
                 Notification(
-                    kind=kind, recipient_group=group, recipient_user=user, instance_id=case["instance_id"],
-                    task_id=task.id, business_key=case.get("business_key"), message=text, created_at=now,
+                    kind=kind,
+                    recipient_group=group,
+                    recipient_user=user,
+                    instance_id=case["instance_id"],
+                    task_id=task.id,
+                    business_key=case.get("business_key"),
+                    message=text,
+                    created_at=now,
                 )
-            )  # fmt: skip
+            )
             count += 1
     return count

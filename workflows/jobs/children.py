@@ -43,9 +43,14 @@ def start_case(config, uow, case: dict, process_key: str, business_key: str, var
     token = _nesting.set(depth)
     try:
         return create_instance(
-            config, uow, SYSTEM, definition, business_key, variables,
+            config,
+            uow,
+            SYSTEM,
+            definition,
+            business_key,
+            variables,
             parent_instance_id=case["instance_id"] if awaited else None,
-        )  # fmt: skip
+        )
     finally:
         _nesting.reset(token)
 

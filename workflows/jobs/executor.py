@@ -147,8 +147,9 @@ def _count_attempt(config, uow, job: Job, error: str, now, retry_now: bool = Fal
         return
     job.state = "incident"
     instance = uow.session.get(ProcessInstance, job.instance_id) if job.instance_id else None
-    audit.record(uow, SYSTEM, "incident_opened", now, instance, job_id=job.id, kind=job.kind,
-                 error=job.last_error)  # fmt: skip
+    audit.record(
+        uow, SYSTEM, "incident_opened", now, instance, job_id=job.id, kind=job.kind, error=job.last_error
+    )
 
 
 def backoff(config, attempts: int) -> timedelta:

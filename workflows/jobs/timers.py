@@ -36,8 +36,15 @@ def fire_timer(config, uow, job: Job) -> None:
         job.state = "suspended"
         return
     workflow = runtime.open_workflow(config, uow, row)
-    audit.record(uow, SYSTEM, "timer_fired", config.clock.now(), row, job.payload.get("task_id"),
-                 element_id=job.payload.get("element_id"))  # fmt: skip
+    audit.record(
+        uow,
+        SYSTEM,
+        "timer_fired",
+        config.clock.now(),
+        row,
+        job.payload.get("task_id"),
+        element_id=job.payload.get("element_id"),
+    )
     runtime.run(config, uow, row, workflow, SYSTEM, step=workflow.refresh_timers)
     runtime.save(config, uow, row, workflow, SYSTEM)
 
@@ -71,10 +78,15 @@ def schedule_start_timers(config, uow, definition: ProcessDefinition, spec) -> N
         return
     uow.session.add(
         Job(
-            kind="start_timer", dedup_key=key, instance_id=None, due_at=parse_moment(schedule["next"]),
-            payload={"definition_id": definition.id, "schedule": schedule}, created_at=now, updated_at=now,
+            kind="start_timer",
+            dedup_key=key,
+            instance_id=None,
+            due_at=parse_moment(schedule["next"]),
+            payload={"definition_id": definition.id, "schedule": schedule},
+            created_at=now,
+            updated_at=now,
         )
-    )  # fmt: skip
+    )
 
 
 def _schedule(config, uow, definition, now: datetime) -> dict | None:

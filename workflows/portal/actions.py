@@ -75,14 +75,30 @@ def withdraw_application(config, actor, case_no: str, note: str | None = None) -
         workflow = runtime.open_workflow(config, uow, row)
         workflow.cancel()
         row.status, row.ended_at = "cancelled", config.clock.now()
-        audit.record(uow, actor, "instance_cancelled", row.ended_at, row, reason="withdrawn", note=note,
-                     procedure=procedure, must_use_normal_procedure=commitment,
-                     notice=NORMAL_PROCEDURE_NOTICE if commitment else None)  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            "instance_cancelled",
+            row.ended_at,
+            row,
+            reason="withdrawn",
+            note=note,
+            procedure=procedure,
+            must_use_normal_procedure=commitment,
+            notice=NORMAL_PROCEDURE_NOTICE if commitment else None,
+        )
         runtime.save(config, uow, row, workflow, actor)
         if commitment and row.applicant_code:
             about = {"instance_id": row.id, "process_key": row.process_key, "business_key": row.business_key}
-            restrict(uow, actor, row.ended_at, about, row.applicant_code, "normal_procedure_only",
-                     NORMAL_PROCEDURE_NOTICE)  # fmt: skip
+            restrict(
+                uow,
+                actor,
+                row.ended_at,
+                about,
+                row.applicant_code,
+                "normal_procedure_only",
+                NORMAL_PROCEDURE_NOTICE,
+            )
         uow.commit()
         view = case_view(uow, case, config.clock.now())
         view.notice = NORMAL_PROCEDURE_NOTICE if commitment else None
@@ -106,7 +122,15 @@ def rate_service(config, actor, case_no: str, level: int, comment: str | None) -
             raise Conflict("this case has already been rated")
         now = config.clock.now()
         case.rating_level, case.rating_comment, case.rated_at = level, comment, now
-        audit.record(uow, actor, "service_rated", now, instance, level=level, rating=RATING_LEVELS[level],
-                     comment=comment)  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            "service_rated",
+            now,
+            instance,
+            level=level,
+            rating=RATING_LEVELS[level],
+            comment=comment,
+        )
         uow.commit()
         return case_view(uow, case, now)

@@ -107,13 +107,21 @@ def _record_pointer(pointer: str) -> str:
 
 def _new_case(config, uow, client, record, now, password, idempotency_key, request_hash) -> PortalCase:
     case = PortalCase(
-        case_no=_next_case_no(config, uow, now), client_id=client.id, item_code=record["item_code"],
-        item_version=record["item_version"], applicant=record["applicant"], agent=record.get("agent"),
-        channel=record["channel"], received_at=record.get("received_at") or now,
-        materials=record.get("materials") or [], item_data=record.get("item_data") or {},
-        query_password_hash=hash_password(password), idempotency_key=idempotency_key,
-        request_hash=request_hash, created_at=now,
-    )  # fmt: skip
+        case_no=_next_case_no(config, uow, now),
+        client_id=client.id,
+        item_code=record["item_code"],
+        item_version=record["item_version"],
+        applicant=record["applicant"],
+        agent=record.get("agent"),
+        channel=record["channel"],
+        received_at=record.get("received_at") or now,
+        materials=record.get("materials") or [],
+        item_data=record.get("item_data") or {},
+        query_password_hash=hash_password(password),
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+        created_at=now,
+    )
     uow.session.add(case)
     return case
 

@@ -57,9 +57,14 @@ def register_client(config, name: str, webhook_url: str | None) -> tuple[str, st
         if uow.session.scalar(select(PortalClient.id).where(PortalClient.name == name)):
             raise Conflict(f"a portal named '{name}' is already registered")
         uow.session.add(
-            PortalClient(client_id=client_id, name=name, secret=secret, webhook_url=webhook_url or None,
-                         created_at=config.clock.now())
-        )  # fmt: skip
+            PortalClient(
+                client_id=client_id,
+                name=name,
+                secret=secret,
+                webhook_url=webhook_url or None,
+                created_at=config.clock.now(),
+            )
+        )
         uow.commit()
     return client_id, secret
 
@@ -93,9 +98,14 @@ def authenticate_request(config, request: SignedRequest) -> Actor:
             select(PortalClient).where(PortalClient.client_id == request.client_id, PortalClient.active)
         )
         if client is None or not signature_matches(
-            client.secret, request.signature, request.method, request.path, request.timestamp,
-            request.nonce, request.body,
-        ):  # fmt: skip
+            client.secret,
+            request.signature,
+            request.method,
+            request.path,
+            request.timestamp,
+            request.nonce,
+            request.body,
+        ):
             raise Unauthenticated("the signature does not match")
         _spend_nonce(uow, client, request.nonce, sent_at + window, now)
     return portal_actor(client.client_id)
@@ -157,6 +167,7 @@ def service_item(uow, code: str) -> ServiceItem:
         return item
     accepted = sorted(uow.session.scalars(select(ServiceItem.code).where(ServiceItem.active)))
     raise InvalidInput(
-        f"unknown service item code '{code}'", [FieldError("/item_code", "not an accepted code")],
+        f"unknown service item code '{code}'",
+        [FieldError("/item_code", "not an accepted code")],
         accepted_codes=accepted,
-    )  # fmt: skip
+    )

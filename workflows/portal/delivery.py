@@ -36,10 +36,14 @@ _UNDELIVERED = ("pending", "dead")
 def event_document(row: OutboxEvent) -> dict:
     """An event as the webhook receives it and the polling route lists it."""
     return {
-        "event_id": row.event_id, "case_no": row.case_no, "sequence": row.case_seq,
-        "client_sequence": row.client_seq, "type": row.event_type,
-        "occurred_at": format_moment(row.occurred_at), "payload": row.payload,
-    }  # fmt: skip
+        "event_id": row.event_id,
+        "case_no": row.case_no,
+        "sequence": row.case_seq,
+        "client_sequence": row.client_seq,
+        "type": row.event_type,
+        "occurred_at": format_moment(row.occurred_at),
+        "payload": row.payload,
+    }
 
 
 @handles(DELIVERY_JOB)
@@ -83,9 +87,12 @@ def _post(config, client: PortalClient, row: OutboxEvent) -> str | None:
     headers.update({"Content-Type": "application/json", "X-Event-Id": row.event_id})
     try:
         response = requests.post(
-            client.webhook_url, data=body, headers=headers, allow_redirects=False,
+            client.webhook_url,
+            data=body,
+            headers=headers,
+            allow_redirects=False,
             timeout=config.portal_webhook_timeout_seconds,
-        )  # fmt: skip
+        )
     except requests.RequestException as exc:
         return f"{type(exc).__name__}: {exc}"[:1000]
     if 200 <= response.status_code < 300:
@@ -164,8 +171,16 @@ def redeliver(config, actor, outbox_id: int) -> OutboxEvent:
         now = config.clock.now()
         row.state, row.attempts, row.last_error = "pending", 0, None
         ensure_delivery_job(uow.session, row.case_no, now)
-        audit.record(uow, actor, "portal_event_redelivered", now, None, event_id=row.event_id,
-                     case_no=row.case_no, process_key=None)  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            "portal_event_redelivered",
+            now,
+            None,
+            event_id=row.event_id,
+            case_no=row.case_no,
+            process_key=None,
+        )
         uow.commit()
         return row
 

@@ -83,10 +83,16 @@ def append_event(session, case: PortalCase, event_type: str, at, payload: dict) 
     case.last_event_seq += 1
     client = session.get(PortalClient, case.client_id)
     row = OutboxEvent(
-        event_id=str(uuid4()), client_id=case.client_id, case_no=case.case_no, case_seq=case.last_event_seq,
-        event_type=event_type, occurred_at=at, payload=payload, created_at=at,
+        event_id=str(uuid4()),
+        client_id=case.client_id,
+        case_no=case.case_no,
+        case_seq=case.last_event_seq,
+        event_type=event_type,
+        occurred_at=at,
+        payload=payload,
+        created_at=at,
         state="pending" if client.webhook_url else "poll_only",
-    )  # fmt: skip
+    )
     session.add(row)
     _pending(session, at)["events"].append(row)
     return row
@@ -212,9 +218,15 @@ def ensure_delivery_job(session, case_no: str, due_at) -> None:
     session.execute(
         insert(Job)
         .values(
-            kind=DELIVERY_JOB, dedup_key=f"{DELIVERY_JOB}:{case_no}", instance_id=None,
-            payload={"case_no": case_no}, due_at=due_at, state="pending", attempts=0,
-            created_at=due_at, updated_at=due_at,
+            kind=DELIVERY_JOB,
+            dedup_key=f"{DELIVERY_JOB}:{case_no}",
+            instance_id=None,
+            payload={"case_no": case_no},
+            due_at=due_at,
+            state="pending",
+            attempts=0,
+            created_at=due_at,
+            updated_at=due_at,
         )
         .on_conflict_do_nothing(index_elements=["dedup_key"])
-    )  # fmt: skip
+    )

@@ -59,12 +59,22 @@ def case_view(uow, case: PortalCase, now: datetime) -> CaseView:
     if case.rating_level is not None:
         rating = {"level": case.rating_level, "comment": case.rating_comment, "rated_at": case.rated_at}
     return CaseView(
-        case.case_no, case.item_code, case.item_version, case_status(uow, case, instance, current),
-        instance.status in ("completed", "cancelled"), case.received_at, case.accepted_at,
-        instance.statutory_limit, instance.statutory_due_at,
-        any(not p.get("to") for p in instance.clock_pauses or []), current, history,
-        _result(case, instance), rating, case.withdrawn_at,
-    )  # fmt: skip
+        case.case_no,
+        case.item_code,
+        case.item_version,
+        case_status(uow, case, instance, current),
+        instance.status in ("completed", "cancelled"),
+        case.received_at,
+        case.accepted_at,
+        instance.statutory_limit,
+        instance.statutory_due_at,
+        any(not p.get("to") for p in instance.clock_pauses or []),
+        current,
+        history,
+        _result(case, instance),
+        rating,
+        case.withdrawn_at,
+    )
 
 
 def _steps(uow, instance_id: str) -> list[StepView]:

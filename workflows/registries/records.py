@@ -199,9 +199,17 @@ def update_conflict(config, actor, person_id: int, conflict_id: int, changes: di
 
 
 def set_certificate_status(
-    uow, credit_code: str, status: str, certificate_no: str | None = None, *, at, actor=SYSTEM,
-    name: str | None = None, district: str | None = None, institution_type: str = "testing_institution",
-) -> Institution:  # fmt: skip
+    uow,
+    credit_code: str,
+    status: str,
+    certificate_no: str | None = None,
+    *,
+    at,
+    actor=SYSTEM,
+    name: str | None = None,
+    district: str | None = None,
+    institution_type: str = "testing_institution",
+) -> Institution:
     """Keep the target pool in step with approval decisions (grant, suspend, revoke).
 
     Runs in the caller's unit of work and does not commit; an unknown institution

@@ -65,8 +65,10 @@ def admit_application(config, uow, actor, definition, variables: dict, business_
             f"该机构在 {ban.until.isoformat()}（含）前不得再次申请：{ban.reason}"
             f" (This institution may not apply for '{definition.key}' until {ban.until.isoformat()} "
             "inclusive.)",
-            banned_until=ban.until.isoformat(), credit_code=code, restriction_id=ban.id,
-        )  # fmt: skip
+            banned_until=ban.until.isoformat(),
+            credit_code=code,
+            restriction_id=ban.id,
+        )
     rules = [r for r in in_force if r.kind == "normal_procedure_only"]
     if rules and variables.get("procedure") == COMMITMENT:
         raise InvalidInput(
@@ -100,15 +102,30 @@ def restrict(
     """Record a restriction caused by ``case`` (``instance_id``, ``process_key``, ``business_key``);
     it applies to ``process_key``, by default the case's own process."""
     row = ApplicationRestriction(
-        credit_code=credit_code, kind=kind, process_key=process_key or case["process_key"], until=until,
-        reason=reason, source_instance_id=case.get("instance_id"),
-        source_business_key=case.get("business_key"), created_by=actor.name, created_at=now,
-    )  # fmt: skip
+        credit_code=credit_code,
+        kind=kind,
+        process_key=process_key or case["process_key"],
+        until=until,
+        reason=reason,
+        source_instance_id=case.get("instance_id"),
+        source_business_key=case.get("business_key"),
+        created_by=actor.name,
+        created_at=now,
+    )
     uow.session.add(row)
     uow.flush()
-    event = audit.record(uow, actor, "applicant_restricted", now, process_key=row.process_key,
-                         restriction_id=row.id, kind=kind, credit_code=credit_code,
-                         until=until.isoformat() if until else None, reason=reason)  # fmt: skip
+    event = audit.record(
+        uow,
+        actor,
+        "applicant_restricted",
+        now,
+        process_key=row.process_key,
+        restriction_id=row.id,
+        kind=kind,
+        credit_code=credit_code,
+        until=until.isoformat() if until else None,
+        reason=reason,
+    )
     event.instance_id, event.business_key = row.source_instance_id, row.source_business_key
     return row
 
@@ -144,10 +161,13 @@ def _check_code(operation: str, credit_code) -> None:
 
 def view(row: ApplicationRestriction) -> dict:
     return {
-        "restriction_id": row.id, "kind": row.kind, "credit_code": row.credit_code,
-        "process_key": row.process_key, "banned_until": row.until.isoformat() if row.until else None,
+        "restriction_id": row.id,
+        "kind": row.kind,
+        "credit_code": row.credit_code,
+        "process_key": row.process_key,
+        "banned_until": row.until.isoformat() if row.until else None,
         "reason": row.reason,
-    }  # fmt: skip
+    }
 
 
 def list_restrictions(config, actor, filters: dict, page: int, page_size: int) -> tuple[list, int]:
@@ -183,7 +203,15 @@ def lift_restriction(config, actor, restriction_id: int, reason: str) -> Applica
         if row.lifted_at is not None:
             raise Conflict(f"restriction {restriction_id} was already lifted on {row.lifted_at.isoformat()}")
         row.lifted_at, row.lifted_by, row.lift_reason = config.clock.now(), actor.name, reason
-        audit.record(uow, actor, "restriction_lifted", row.lifted_at, process_key=row.process_key,
-                     restriction_id=row.id, credit_code=row.credit_code, reason=reason)  # fmt: skip
+        audit.record(
+            uow,
+            actor,
+            "restriction_lifted",
+            row.lifted_at,
+            process_key=row.process_key,
+            restriction_id=row.id,
+            credit_code=row.credit_code,
+            reason=reason,
+        )
         uow.commit()
         return row

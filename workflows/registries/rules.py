@@ -41,42 +41,87 @@ class Registry:
 
 
 PEOPLE = Registry(
-    "people", "person", Person,
-    defaults={"name": None, "kind": None, "username": None, "can_lead": False, "fields": [], "district": None,
-              "department": None, "active": True, "workload_limit": None},
-    required=("name", "kind"), filters=("kind", "district", "department", "active", "can_lead", "username"),
-    unique="username", search=("name",), writers=frozenset({"admin", "supervisor", "review_center"}),
-)  # fmt: skip
+    "people",
+    "person",
+    Person,
+    defaults={
+        "name": None,
+        "kind": None,
+        "username": None,
+        "can_lead": False,
+        "fields": [],
+        "district": None,
+        "department": None,
+        "active": True,
+        "workload_limit": None,
+    },
+    required=("name", "kind"),
+    filters=("kind", "district", "department", "active", "can_lead", "username"),
+    unique="username",
+    search=("name",),
+    writers=frozenset({"admin", "supervisor", "review_center"}),
+)
 INSTITUTIONS = Registry(
-    "institutions", "institution", Institution,
-    defaults={"name": None, "credit_code": None, "district": None, "type": None, "credit_class": "B",
-              "certificate_status": "none", "certificate_no": None},
+    "institutions",
+    "institution",
+    Institution,
+    defaults={
+        "name": None,
+        "credit_code": None,
+        "district": None,
+        "type": None,
+        "credit_class": "B",
+        "certificate_status": "none",
+        "certificate_no": None,
+    },
     required=("name", "credit_code", "type"),
     filters=("type", "district", "credit_class", "certificate_status", "credit_code"),
-    unique="credit_code", search=("name", "credit_code"),
-)  # fmt: skip
+    unique="credit_code",
+    search=("name", "credit_code"),
+)
 CHECK_ITEMS = Registry(
-    "check_items", "check item", CheckItem,
-    defaults={"code": None, "name": None, "legal_basis": None, "target_type": None, "proportion": None,
-              "frequency": None, "method": None, "inspector_requirements": {}, "active": True},
-    required=("code", "name", "target_type", "proportion"), filters=("target_type", "active", "code"),
-    unique="code", search=("name", "code"),
-)  # fmt: skip
+    "check_items",
+    "check item",
+    CheckItem,
+    defaults={
+        "code": None,
+        "name": None,
+        "legal_basis": None,
+        "target_type": None,
+        "proportion": None,
+        "frequency": None,
+        "method": None,
+        "inspector_requirements": {},
+        "active": True,
+    },
+    required=("code", "name", "target_type", "proportion"),
+    filters=("target_type", "active", "code"),
+    unique="code",
+    search=("name", "code"),
+)
 CONFLICTS = Registry(
-    "conflicts", "conflict of interest", ConflictOfInterest,
+    "conflicts",
+    "conflict of interest",
+    ConflictOfInterest,
     defaults={"credit_code": None, "kind": None, "start_date": None, "end_date": None, "note": None},
-    required=("credit_code", "kind", "start_date"), filters=(), unique=None, search=(),
+    required=("credit_code", "kind", "start_date"),
+    filters=(),
+    unique=None,
+    search=(),
     writers=PEOPLE.writers,
-)  # fmt: skip
+)
 REGISTRIES = {r.name: r for r in (PEOPLE, INSTITUTIONS, CHECK_ITEMS, CONFLICTS)}
 
 _CHOICES = {
     "people": {"kind": PERSON_KINDS},
-    "institutions": {"type": INSTITUTION_TYPES, "credit_class": CREDIT_CLASSES,
-                     "certificate_status": CERTIFICATE_STATUSES},
+    "institutions": {
+        "type": INSTITUTION_TYPES,
+        "credit_class": CREDIT_CLASSES,
+        "certificate_status": CERTIFICATE_STATUSES,
+    },
     "check_items": {"target_type": INSTITUTION_TYPES},
     "conflicts": {"kind": CONFLICT_KINDS},
-}  # fmt: skip
+}
 
 
 def record_errors(registry: Registry, values: dict) -> list[FieldError]:

@@ -18,9 +18,13 @@ from workflows.persistence.models.types import UTCDateTime
 PERSON_KINDS = ("reviewer", "expert", "inspector")
 CONFLICT_KINDS = ("employment", "consulting", "family", "other")
 INSTITUTION_TYPES = (
-    "testing_institution", "certification_body", "motor_vehicle_inspection",
-    "civil_air_defense_testing", "drug_testing", "other",
-)  # fmt: skip
+    "testing_institution",
+    "certification_body",
+    "motor_vehicle_inspection",
+    "civil_air_defense_testing",
+    "drug_testing",
+    "other",
+)
 CREDIT_CLASSES = ("A", "B", "C", "D")
 CERTIFICATE_STATUSES = ("none", "valid", "suspended", "revoked")
 ASSIGNMENT_ROLES = ("leader", "member", "inspector")
