@@ -5,7 +5,7 @@ from __future__ import annotations
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 
-from workflows.engine import runtime
+from workflows.engine import runtime, spiff_compat
 from workflows.errors import Conflict, NotFound, NotPermitted
 from workflows.instances import InstanceView, instance_view, is_uuid
 from workflows.persistence import audit
@@ -78,7 +78,7 @@ def retry_instance(config, actor, instance_id: str, variables: dict | None = Non
             raise Conflict("the instance has no failed task to retry")
         for task in failed:
             task.data.update(variables or {})
-            task._set_state(TaskState.READY)
+            spiff_compat.force_ready(task)
         previous_error, row.error, row.status = row.error, None, "running"
         audit.record(
             uow,

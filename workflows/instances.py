@@ -24,7 +24,7 @@ from workflows.access import (
 )
 from workflows.clock import format_moment, parse_moment
 from workflows.deadlines import limits as deadlines
-from workflows.engine import runtime
+from workflows.engine import runtime, spiff_compat
 from workflows.engine.forms import validate_form_data, with_defaults
 from workflows.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from workflows.persistence import audit
@@ -272,7 +272,7 @@ def _fire_timer_start_events(workflow) -> None:
         if isinstance(task.task_spec, StartEvent) and isinstance(
             getattr(task.task_spec, "event_definition", None), TimerEventDefinition
         ):
-            task._set_internal_data(event_fired=True)
+            spiff_compat.set_internal(task, event_fired=True)
 
 
 def _start_statutory_clock(row, properties: dict, variables: dict, now) -> None:

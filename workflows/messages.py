@@ -16,7 +16,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
 from workflows.access import bound_institution
-from workflows.engine import runtime
+from workflows.engine import runtime, spiff_compat
 from workflows.engine.forms import validate_form_data
 from workflows.engine.message_specs import message_definitions, schema_name
 from workflows.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
@@ -184,7 +184,7 @@ def deliver_to(config, uow, row, name: str, variables: dict, actor, task_ids: se
     def deliver():
         for task in waiting:
             task.task_spec.catch(task, event)
-            task.task_spec._update(task)
+            spiff_compat.update(task)
 
     runtime.run(config, uow, row, workflow, actor, step=deliver)
     runtime.save(config, uow, row, workflow, actor)

@@ -13,17 +13,19 @@ from __future__ import annotations
 from SpiffWorkflow.spiff.serializer.task_spec import SpiffMultiInstanceConverter
 from SpiffWorkflow.spiff.specs.defaults import ParallelMultiInstanceTask, SequentialMultiInstanceTask
 
+from workflows.engine import spiff_compat
+
 
 def _completion_condition_met(spec, my_task) -> bool:
-    merged = my_task.internal_data.get("merged", [])
+    merged = spiff_compat.get_internal(my_task, "merged", [])
     if not merged or spec.condition is None:
         return False
-    instances = list(spec._instances(my_task))
+    instances = spiff_compat.instance_tasks(spec, my_task)
     last = next(child for child in instances if str(child.id) == merged[-1])
     if spec.data_input is not None:
         total = len(spec.data_input.get(my_task))
     else:
-        total = my_task.internal_data.get("cardinality", len(instances))
+        total = spiff_compat.get_internal(my_task, "cardinality", len(instances))
     sequential = isinstance(spec, SequentialMultiInstanceTask)
     loop_variables = {
         "nrOfInstances": total,

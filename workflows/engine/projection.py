@@ -15,6 +15,7 @@ from sqlalchemy import delete, select
 
 from workflows.clock import format_moment, parse_moment
 from workflows.deadlines import limits as deadlines
+from workflows.engine import spiff_compat
 from workflows.engine.message_specs import correlation_values
 from workflows.persistence import audit
 from workflows.persistence.models import OPEN_TASK_STATES, Job, MessageSubscription, Task, TaskCandidateGroup
@@ -71,9 +72,9 @@ def resolve_open_tasks(workflow, now) -> None:
         if (
             task.state == TaskState.STARTED
             and _deadline_of(task)
-            and not task._get_internal_data("started_at")
+            and not spiff_compat.get_internal(task, "started_at")
         ):
-            task._set_internal_data(started_at=format_moment(now))
+            spiff_compat.set_internal(task, started_at=format_moment(now))
     for task in open_tasks:
         if task.state == TaskState.READY and task.task_spec.manual:
             resolve_task_expressions(task)
@@ -89,7 +90,7 @@ def resolve_task_expressions(spiff_task) -> None:
     Called while the engine runs, so a failing expression puts the case in error
     (naming the task) instead of producing a task nobody can see.
     """
-    if spiff_task._get_internal_data("resolved") is not None:
+    if spiff_compat.get_internal(spiff_task, "resolved") is not None:
         return
     task_meta = meta(spiff_task.task_spec)
     properties = task_meta.get("properties", {})
@@ -104,7 +105,7 @@ def resolve_task_expressions(spiff_task) -> None:
         raise WorkflowTaskException(
             f"cannot resolve who does '{spiff_task.task_spec.bpmn_id}': {exc}", task=spiff_task, exception=exc
         ) from exc
-    spiff_task._set_internal_data(resolved=resolved)
+    spiff_compat.set_internal(spiff_task, resolved=resolved)
 
 
 def _enclosing_deadline(spiff_task) -> dict | None:
@@ -120,7 +121,7 @@ def _enclosing_deadline(spiff_task) -> dict | None:
             if whole is not None and whole.task_spec.bpmn_id == activity.task_spec.bpmn_id:
                 activity = whole  # one instance of a multi-instance: the limit is the whole activity's
             start = _text(activity, meta(activity.task_spec)["properties"].get("deadlineStart"))
-            return {"spec": spec, "start": start or activity._get_internal_data("started_at")}
+            return {"spec": spec, "start": start or spiff_compat.get_internal(activity, "started_at")}
         workflow = activity.workflow
     return None
 
@@ -146,7 +147,7 @@ def _text(spiff_task, expression: str | None):
 
 def _resolved(spiff_task) -> dict:
     """The resolved expressions; without them (a case in error), the task's literal groups."""
-    resolved = spiff_task._get_internal_data("resolved")
+    resolved = spiff_compat.get_internal(spiff_task, "resolved")
     if resolved is None:
         groups = [g for g in meta(spiff_task.task_spec).get("candidate_groups", []) if not g.startswith("${")]
         resolved = {"groups": groups, "assignee": None, "clock_start": None}
@@ -269,7 +270,7 @@ def sync_timer_jobs(uow, row, workflow, now) -> None:
 
 
 def timer_fire_moment(task):
-    value = task._get_internal_data("event_value")
+    value = spiff_compat.get_internal(task, "event_value")
     if isinstance(value, dict):
         value = value.get("next") if value.get("cycles", 0) != 0 else None
     return parse_moment(value) if value else None

@@ -15,7 +15,7 @@ from sqlalchemy import and_, or_, select, true
 
 from workflows.clock import BUREAU_TZ, format_moment, parse_moment
 from workflows.deadlines.calendar import WorkingCalendar, current_calendar
-from workflows.engine import projection, runtime, timers
+from workflows.engine import projection, runtime, spiff_compat, timers
 from workflows.persistence import audit
 from workflows.persistence.models import ACTIVE_STATUSES, OPEN_TASK_STATES, Job, ProcessInstance, Task
 
@@ -94,9 +94,9 @@ def _affected_instances(window, now):
 
 
 def _timer_affected(task, window) -> bool:
-    if task._get_internal_data("calendar_incomplete"):
+    if spiff_compat.get_internal(task, "calendar_incomplete"):
         return True
-    started, fire_at = task._get_internal_data("timer_started_at"), projection.timer_fire_moment(task)
+    started, fire_at = spiff_compat.get_internal(task, "timer_started_at"), projection.timer_fire_moment(task)
     if window is None or started is None or fire_at is None:
         return False
     return parse_moment(started) < window[1] and fire_at >= window[0]

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from workflows.clock import format_moment
 from workflows.deadlines.calendar import current_calendar
-from workflows.engine import projection
+from workflows.engine import projection, spiff_compat
 from workflows.engine.failures import describe_failure
 from workflows.engine.sandbox import SandboxScriptEngine
 from workflows.engine.script_functions import ScriptFunctions
@@ -231,7 +231,7 @@ def save(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor) -> No
     projection.start_statutory_clock(uow, actor, row, workflow, clock_start, now)
     statutory_complete = projection.sync_statutory_clock(uow, actor, row, frontier, now, calendar)
     timers_incomplete = any(
-        t._get_internal_data("calendar_incomplete") for t in workflow.event_manager.tasks.values()
+        spiff_compat.get_internal(t, "calendar_incomplete") for t in workflow.event_manager.tasks.values()
     )
     row.calendar_incomplete = tasks_incomplete or timers_incomplete or not statutory_complete
 

@@ -44,6 +44,8 @@ from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition a
 from SpiffWorkflow.spiff.specs.mixins import user_task
 from SpiffWorkflow.util.task import TaskState
 
+from workflows.engine import spiff_compat
+
 INSTANCE_WRITES = "instance_writes"
 
 
@@ -90,7 +92,7 @@ def _join_branches(self, my_task) -> bool:
         data.update(deepcopy(_changes(fork.data, end.data)))
     for task in finished:
         if task.has_state(TaskState.COMPLETED):
-            task._drop_children(force=True)
+            spiff_compat.drop_children(task)
     my_task.data = data
     return True
 
@@ -127,7 +129,7 @@ def _start_activity(self, my_task):
         (
             t
             for t in my_task.workflow.tasks.values()
-            if t.task_spec == self and INSTANCE_WRITES in t.internal_data
+            if t.task_spec == self and spiff_compat.get_internal(t, INSTANCE_WRITES) is not None
         ),
         key=lambda t: t.last_state_change,
         reverse=True,
@@ -139,7 +141,7 @@ def _start_activity(self, my_task):
 
 def _forget_writes(data: dict, earlier_round) -> None:
     """Undo what an earlier round's instances wrote, where nothing has changed it since."""
-    writes = earlier_round.internal_data[INSTANCE_WRITES]
+    writes = spiff_compat.get_internal(earlier_round, INSTANCE_WRITES)
     for name in writes["written"]:
         if name not in data or data[name] != earlier_round.data.get(name):
             continue
@@ -150,13 +152,13 @@ def _forget_writes(data: dict, earlier_round) -> None:
 
 
 def _note_completed_instance(self, workflow, child) -> None:
-    child.parent.internal_data["merged"].append(str(child.id))
+    spiff_compat.get_internal(child.parent, "merged").append(str(child.id))
 
 
 def _apply_instances(self, my_task) -> bool:
     """When the activity completes: each instance's output, or its changed variables, in turn."""
     by_id = {str(c.id): c for c in my_task.children}
-    merged = [by_id[i] for i in my_task.internal_data.get("merged", []) if i in by_id]
+    merged = [by_id[i] for i in spiff_compat.get_internal(my_task, "merged", []) if i in by_id]
     if self.data_output is not None and self.output_item is not None:
         for child in merged:
             _collect_output(self, my_task, child)
@@ -168,7 +170,7 @@ def _apply_instances(self, my_task) -> bool:
         before = {name: deepcopy(base[name]) for name in written if name in base}
         for changed in changes:
             base.update(deepcopy(changed))
-        my_task.internal_data[INSTANCE_WRITES] = {"written": written, "before": before}
+        spiff_compat.set_internal(my_task, **{INSTANCE_WRITES: {"written": written, "before": before}})
     return super(MultiInstanceTask, self)._run_hook(my_task)
 
 
@@ -176,7 +178,7 @@ def _collect_output(self, my_task, child) -> None:
     if not self.output_item.exists(child):
         self.raise_data_exception("Expected an output item", child)
     item = deepcopy(self.output_item.get(child))
-    key_or_index = child.internal_data.get("key_or_index")
+    key_or_index = spiff_compat.get_internal(child, "key_or_index")
     data_output = self.data_output.get(my_task)
     data_input = self.data_input.get(my_task) if self.data_input is not None else None
     if key_or_index is not None and (isinstance(data_output, Mapping) or data_input is data_output):
@@ -186,7 +188,7 @@ def _collect_output(self, my_task, child) -> None:
 
 
 def _apply_payload(self, my_task) -> None:
-    payload = my_task.internal_data.pop(self.name, None)
+    payload = spiff_compat.pop_internal(my_task, self.name)
     if payload is None:
         return
     if self.message_var is not None:
@@ -197,7 +199,7 @@ def _apply_payload(self, my_task) -> None:
 
 def _apply_seen_payloads(self, my_task) -> None:
     """A catch event with several definitions (a message or a timer): the message's payload."""
-    for event in my_task.internal_data.get("seen_events", []):
+    for event in spiff_compat.get_internal(my_task, "seen_events", []):
         if isinstance(event.event_definition, MessageEventDefinition) and isinstance(event.payload, Mapping):
             my_task.data.update(deepcopy(dict(event.payload)))
 

@@ -25,6 +25,7 @@ from SpiffWorkflow.bpmn.specs.mixins.events.intermediate_event import BoundaryEv
 from workflows.clock import format_moment, parse_moment
 from workflows.deadlines.limits import clock_start
 from workflows.deadlines.periods import parse_period
+from workflows.engine import spiff_compat
 
 ISO_LITERAL = re.compile(r"^\s*(R\d*/|P|\d{4}-\d{2}-\d{2})", re.I)
 
@@ -89,7 +90,7 @@ class _Clocked:
         raise NotImplementedError
 
     def event_value(self, my_task):
-        value = my_task._get_internal_data("event_value")
+        value = spiff_compat.get_internal(my_task, "event_value")
         if value is None:
             value = remember_value(self, my_task, engine_now(my_task))
         return value
@@ -101,8 +102,8 @@ def remember_value(definition, my_task, now):
     before = functions.incomplete if functions is not None else 0
     value = definition.compute_value(my_task, now)
     incomplete = functions is not None and functions.incomplete > before
-    my_task._set_internal_data(
-        event_value=value, timer_started_at=format_moment(now), calendar_incomplete=incomplete
+    spiff_compat.set_internal(
+        my_task, event_value=value, timer_started_at=format_moment(now), calendar_incomplete=incomplete
     )
     return value
 
@@ -113,8 +114,8 @@ class ClockedTimeDate(_Clocked, TimeDateEventDefinition):
 
     def has_fired(self, my_task):
         if parse_moment(self.event_value(my_task)) <= engine_now(my_task):
-            my_task._set_internal_data(event_fired=True)
-        return my_task._get_internal_data("event_fired", False)
+            spiff_compat.set_internal(my_task, event_fired=True)
+        return spiff_compat.get_internal(my_task, "event_fired", False)
 
 
 class ClockedDuration(_Clocked, DurationTimerEventDefinition):
@@ -132,8 +133,8 @@ class ClockedDuration(_Clocked, DurationTimerEventDefinition):
 
     def has_fired(self, my_task):
         if parse_moment(self.event_value(my_task)) <= engine_now(my_task):
-            my_task._set_internal_data(event_fired=True)
-        return my_task._get_internal_data("event_fired", False)
+            spiff_compat.set_internal(my_task, event_fired=True)
+        return spiff_compat.get_internal(my_task, "event_fired", False)
 
 
 class ClockedCycle(_Clocked, CycleTimerEventDefinition):
@@ -151,9 +152,9 @@ class ClockedCycle(_Clocked, CycleTimerEventDefinition):
                 event_value["cycles"] -= 1
                 ready = True
         else:
-            my_task.internal_data.pop("event_value", None)
-            my_task.internal_data["event_fired"] = True
-        my_task._set_internal_data(event_value=event_value)
+            spiff_compat.pop_internal(my_task, "event_value")
+            spiff_compat.set_internal(my_task, event_fired=True)
+        spiff_compat.set_internal(my_task, event_value=event_value)
         return ready
 
 
@@ -161,7 +162,7 @@ def recompute(my_task) -> bool:
     """Evaluate a waiting timer again as of the moment it started (after a calendar load);
     returns whether it was a timer this module evaluated."""
     definition = my_task.task_spec.event_definition
-    started = my_task._get_internal_data("timer_started_at")
+    started = spiff_compat.get_internal(my_task, "timer_started_at")
     if not isinstance(definition, _Clocked) or started is None:
         return False
     engine = my_task.workflow.script_engine
