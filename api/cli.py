@@ -11,6 +11,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from workflows.access import ADMIN, DESIGNER
 from workflows.deployments import deploy_definitions
 from workflows.errors import EngineError
 from workflows.holidays import load_schedules
@@ -19,8 +20,8 @@ from workflows.users import Actor, create_user_token
 
 from . import demo, portal_cli, registry_cli
 
-SETUP_ACTOR = Actor("setup", frozenset({"designer"}), kind="system")
-ADMIN_ACTOR = Actor("setup", frozenset({"admin"}), kind="system")
+SETUP_ACTOR = Actor("setup", frozenset({DESIGNER}), kind="system")
+ADMIN_ACTOR = Actor("setup", frozenset({ADMIN}), kind="system")
 
 users = AppGroup("users", help="Manage staff users and their API tokens.")
 

@@ -8,6 +8,7 @@ two districts. Running it again issues new tokens and leaves existing records as
 
 from __future__ import annotations
 
+from workflows.access import ADMIN
 from workflows.registries.records import create_record, list_records
 from workflows.users import Actor, create_user_token
 
@@ -103,7 +104,7 @@ DEMO_CHECK_ITEMS = [
         "inspector_requirements": {"min_inspectors": 2},
     },
 ]
-DEMO_ACTOR = Actor("setup", frozenset({"admin"}), kind="system")
+DEMO_ACTOR = Actor("setup", frozenset({ADMIN}), kind="system")
 
 
 def create_demo_users() -> list[tuple[str, list[str], str]]:

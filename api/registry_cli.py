@@ -17,6 +17,7 @@ import marshmallow as ma
 from flask import current_app
 from flask.cli import AppGroup
 
+from workflows.access import ADMIN
 from workflows.errors import EngineError, InvalidInput
 from workflows.registries.csv_import import import_registry, row_problems
 from workflows.users import Actor
@@ -58,7 +59,7 @@ def import_file(kind, file, by):
     problems += [_line_problem(e.pointer, e.message) for e in row_problems(name, rows)]
     if problems:
         raise click.ClickException(_refusal(file, sorted(problems, key=_line_number)))
-    actor = Actor(by, frozenset({"admin"}), kind="system")
+    actor = Actor(by, frozenset({ADMIN}), kind="system")
     try:
         counts = import_registry(current_app.extensions["engine_config"], actor, name, rows, file.name)
     except InvalidInput as exc:

@@ -6,6 +6,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from workflows import access
+
 WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"
 COMPAT = WORKFLOWS / "engine" / "spiff_compat.py"
 # SpiffWorkflow's hook methods: subclasses and the data rules override them and call the
@@ -43,4 +45,33 @@ def test_only_the_compat_module_touches_spiffworkflow_internals():
         if isinstance(node, ast.Attribute)
         and (node.attr == "internal_data" or (_is_private(node.attr) and _owner(node) not in ("self", "cls")))
     ]
+    assert found == []
+
+
+def _data_keys(tree: ast.AST) -> set[int]:
+    """Strings used as keys of data (``record["applicant"]``, ``data.get("applicant")``,
+    ``{"applicant": ...}``): variable names that happen to match a group, not groups."""
+    keys = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Subscript):
+            keys.add(id(node.slice))
+        elif isinstance(node, ast.Dict):
+            keys.update(id(k) for k in node.keys if k is not None)
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in ("get", "pop", "setdefault") and node.args:
+                keys.add(id(node.args[0]))
+    return keys
+
+
+def test_only_the_access_module_names_groups():
+    """Group names are constants of ``workflows/access.py``; the rest of ``workflows/`` uses
+    them (and its permission rules) instead of writing a group's name."""
+    found = []
+    for path, tree in _sources(skip=WORKFLOWS / "access.py"):
+        keys = _data_keys(tree)
+        found += [
+            f"{_where(path, node)} {node.value!r}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant) and node.value in access.GROUPS and id(node) not in keys
+        ]
     assert found == []

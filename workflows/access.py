@@ -1,4 +1,9 @@
-"""What an applicant's account sees: its own institution's cases, and of them what is meant for it.
+"""Who may do what: the groups the engine's rules name, the permission rules, and what an
+applicant's account sees of its own institution's cases.
+
+Every group name the code uses is a constant here and every permission rule a function here;
+the use cases ask them. Diagrams name the other groups (lanes, ``candidateGroups``,
+``candidateStarterGroups``): those are data, matched against an account's groups as they are.
 
 Staff read the cases of the processes their groups take part in. An applicant's account
 (kind ``user``, group ``applicant`` and no other group) is bound to one institution by its
@@ -24,16 +29,114 @@ from workflows.engine.sandbox import SandboxEnvironment
 from workflows.errors import InvalidInput, NotPermitted
 from workflows.persistence.models import Task
 
-APPLICANT_GROUP = "applicant"
+ADMIN = "admin"
+DESIGNER = "designer"
+SUPERVISOR = "supervisor"
+REVIEW_CENTER = "review_center"
+CLERK = "clerk"
+APPROVER = "approver"
+# The institution's own accounts and the portals acting for it; every other group is staff.
+APPLICANT = "applicant"
+GROUPS = (ADMIN, DESIGNER, SUPERVISOR, REVIEW_CENTER, CLERK, APPROVER, APPLICANT)
+
 # Groups whose tasks are internal to the bureau (supervision): applicants and portals never see them.
-INTERNAL_GROUPS = {"supervisor"}
+INTERNAL_GROUPS = frozenset({SUPERVISOR})
+# Who keeps the institution pool and the check item list (write).
+REGISTRY_KEEPERS = frozenset({ADMIN, SUPERVISOR})
+# Who keeps the people pools and their conflicts of interest (write).
+POOL_KEEPERS = REGISTRY_KEEPERS | {REVIEW_CENTER}
+# Who oversees draws: reads every draw record in full.
+DRAW_OVERSEERS = frozenset({ADMIN, SUPERVISOR, REVIEW_CENTER})
+# Who reads application restrictions (bans, the normal-procedure rule), and who lifts them.
+RESTRICTION_READERS = frozenset({ADMIN, SUPERVISOR, CLERK, APPROVER, REVIEW_CENTER})
+RESTRICTION_LIFTERS = frozenset({ADMIN, SUPERVISOR})
+# Who oversees time limits (效能监察): sees every open task when filtering by level or overdue.
+TASK_OVERSEERS = frozenset({SUPERVISOR, ADMIN})
 _TASK_FIELDS = (*Task.__table__.columns.keys(), "candidate_groups", "level", "elapsed_share")
 _EVENT_FIELDS = ("id", "at", "actor", "action", "instance_id", "task_id", "details")
 
 
+def is_admin(actor) -> bool:
+    return ADMIN in actor.groups
+
+
+def require_admin(actor, doing: str) -> None:
+    """Administrators only: ``doing`` ends the refusal, "only administrators <doing>"."""
+    if not is_admin(actor):
+        raise NotPermitted(f"only administrators {doing}")
+
+
+def is_staff(actor) -> bool:
+    """Bureau staff: anyone with a group other than the applicants'."""
+    return bool(set(actor.groups) - {APPLICANT})
+
+
+def may_deploy(actor) -> bool:
+    return DESIGNER in actor.groups
+
+
+def takes_part(actor, groups) -> bool:
+    """One of the actor's groups is among ``groups`` (a process's lanes, a task's candidates)."""
+    return actor.in_any(groups)
+
+
+def may_start(actor, starter_groups) -> bool:
+    """Administrators start any process; others one whose ``candidateStarterGroups`` hold them."""
+    return is_admin(actor) or takes_part(actor, starter_groups)
+
+
+def may_read_every_case(actor) -> bool:
+    return is_admin(actor)
+
+
+def may_work_on(actor, task) -> bool:
+    """The task is assigned to the actor, or offered to one of their groups."""
+    return task.assignee == actor.name or takes_part(actor, task.candidate_groups)
+
+
+def may_oversee_tasks(actor) -> bool:
+    return takes_part(actor, TASK_OVERSEERS)
+
+
+def is_internal(task) -> bool:
+    """A supervision task: never shown to applicants and portals."""
+    return bool(INTERNAL_GROUPS & set(task.candidate_groups))
+
+
+def may_read_every_draw(actor) -> bool:
+    return takes_part(actor, DRAW_OVERSEERS)
+
+
+def may_write_registry(actor, registry) -> bool:
+    return takes_part(actor, registry.writers)
+
+
+def may_read_conflicts(actor, person) -> bool:
+    """A person's conflicts of interest: the pool's keepers, supervisors and the person themself."""
+    return takes_part(actor, POOL_KEEPERS | {SUPERVISOR}) or person.username == actor.name
+
+
+def may_read_restrictions(actor) -> bool:
+    return takes_part(actor, RESTRICTION_READERS)
+
+
+def may_lift_restrictions(actor) -> bool:
+    return takes_part(actor, RESTRICTION_LIFTERS)
+
+
+def may_load_holidays(actor) -> bool:
+    """Administrators, and the engine itself (setup commands)."""
+    return is_admin(actor) or actor.kind == "system"
+
+
+def may_see_calendar_flags(actor) -> bool:
+    """The tasks and cases whose dates reach a year without holiday data."""
+    return is_admin(actor) or SUPERVISOR in actor.groups
+
+
 def bound_institution(actor) -> str | None:
     """The credit code an applicant's account is limited to; None for staff, portals, the system."""
-    if actor.kind != "user" or actor.groups != frozenset({APPLICANT_GROUP}):
+    if actor.kind != "user" or actor.groups != frozenset({APPLICANT}):
         return None
     if not actor.institution:
         raise NotPermitted(

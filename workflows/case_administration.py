@@ -5,8 +5,9 @@ from __future__ import annotations
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select, update
 
+from workflows.access import require_admin
 from workflows.engine import runtime, spiff_compat
-from workflows.errors import Conflict, NotFound, NotPermitted
+from workflows.errors import Conflict, NotFound
 from workflows.instances import InstanceView, instance_view, is_uuid
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
@@ -14,8 +15,7 @@ from workflows.persistence.models import OPEN_TASK_STATES, Job, Task
 
 
 def _administer(actor, instance_id: str):
-    if not actor.is_admin:
-        raise NotPermitted("only administrators may manage instances")
+    require_admin(actor, "may manage instances")
     if not is_uuid(instance_id):
         raise NotFound(f"process instance {instance_id} does not exist")
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from sqlalchemy import func, select
 
+from workflows.access import may_deploy
 from workflows.engine import message_specs
 from workflows.engine.checks import check_call_cycles, check_document, check_process
 from workflows.engine.forms import SCHEMA_SUFFIX, UI_SUFFIX, camunda_form_schema, form_hash, load_json_file
@@ -19,7 +20,6 @@ from workflows.jobs.timers import schedule_start_timers
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import Deployment, Form, ProcessDefinition, User
-from workflows.users import DESIGNER_GROUP
 
 BPMN_SUFFIXES = (".bpmn", ".bpmn20.xml")
 DMN_SUFFIXES = (".dmn",)
@@ -41,7 +41,7 @@ def deploy_definitions(config, actor, files: list[tuple[str, bytes]]) -> list[De
 
     Deploying unchanged content is idempotent: the process keeps its version.
     """
-    if DESIGNER_GROUP not in actor.groups:
+    if not may_deploy(actor):
         raise NotPermitted("only process designers may deploy")
     bpmn, dmn, forms = _classify(files, config.max_json_depth)
     with UnitOfWork() as uow:

@@ -13,6 +13,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from workflows.access import may_load_holidays, may_see_calendar_flags
 from workflows.deadlines.calendar import VERSION_SEQUENCE, current_calendar, end_of_day
 from workflows.engine.recomputation import changed_days, recompute_affected
 from workflows.engine.services import next_sequence_value
@@ -35,7 +36,7 @@ def load_schedules(config, actor, documents: list[dict], origin: str = "cli") ->
 
 
 def _check_permitted(actor) -> None:
-    if not actor.is_admin and actor.kind != "system":
+    if not may_load_holidays(actor):
         raise NotPermitted("only administrators load holiday schedules")
 
 
@@ -128,7 +129,7 @@ def list_years() -> list[CalendarYear]:
 
 def flagged(actor) -> tuple[list[Task], list[ProcessInstance]]:
     """Open tasks and cases whose dates reach a year without holiday data."""
-    if not actor.is_admin and "supervisor" not in actor.groups:
+    if not may_see_calendar_flags(actor):
         raise NotPermitted("only administrators and supervisors see this list")
     with UnitOfWork() as uow:
         tasks = uow.session.scalars(

@@ -19,6 +19,10 @@ from workflows.access import (
     applicant_history,
     applicant_task,
     bound_institution,
+    is_internal,
+    may_read_every_case,
+    may_start,
+    takes_part,
     visible_data,
     visible_names,
 )
@@ -107,12 +111,8 @@ def instance_view(uow, row: ProcessInstance, now: datetime, actor=None) -> Insta
         variables=visible_data(row.variables, visible_names(properties or {})),
         error=None,
         started_by=row.started_by if row.started_by == actor.name else None,
-        active_tasks=[applicant_task(t, actor) for t in view.active_tasks if not _internal(t)],
+        active_tasks=[applicant_task(t, actor) for t in view.active_tasks if not is_internal(t)],
     )
-
-
-def _internal(task: Task) -> bool:
-    return bool(INTERNAL_GROUPS & set(task.candidate_groups))
 
 
 def start_instance(
@@ -136,7 +136,7 @@ def start_instance(
             if replay is not None:
                 return instance_view(uow, replay, config.clock.now(), actor), False
         definition = _definition_to_start(uow, key, version)
-        if not (actor.is_admin or actor.in_any(definition.starter_groups)):
+        if not may_start(actor, definition.starter_groups):
             raise NotPermitted(f"you may not start '{key}'")
         if definition.start_form:
             schema = uow.session.get(Form, definition.start_form).schema
@@ -290,10 +290,10 @@ def _start_statutory_clock(row, properties: dict, variables: dict, now) -> None:
 
 def readable_keys(uow, actor) -> set[str] | None:
     """Process keys whose instances ``actor`` may read; None means all (admin)."""
-    if actor.is_admin:
+    if may_read_every_case(actor):
         return None
     rows = uow.session.execute(select(ProcessDefinition.key, ProcessDefinition.lane_groups)).all()
-    return {key for key, groups in rows if actor.in_any(groups)}
+    return {key for key, groups in rows if takes_part(actor, groups)}
 
 
 def _readable_instance(uow, actor, instance_id: str) -> ProcessInstance:

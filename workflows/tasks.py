@@ -9,7 +9,16 @@ from uuid import UUID
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import exists, func, or_, select
 
-from workflows.access import applicant_task, bound_institution, form_fields, visible_data, visible_names
+from workflows.access import (
+    applicant_task,
+    bound_institution,
+    form_fields,
+    is_admin,
+    may_oversee_tasks,
+    may_work_on,
+    visible_data,
+    visible_names,
+)
 from workflows.engine import runtime
 from workflows.engine.completion_rules import check_answer
 from workflows.engine.forms import validate_form_data, with_defaults
@@ -30,9 +39,6 @@ class TaskDetail:
     data: dict
 
 
-SUPERVISING_GROUPS = {"supervisor", "admin"}
-
-
 def worklist(config, actor, filters: dict, page: int, page_size: int) -> tuple[list[Task], int]:
     """Tasks assigned to ``actor`` plus unassigned tasks of their groups, due first.
 
@@ -41,7 +47,7 @@ def worklist(config, actor, filters: dict, page: int, page_size: int) -> tuple[l
     now = config.clock.now()
     stmt = select(Task).where(Task.state == "ready")
     oversight = filters.get("overdue") is not None or filters.get("level")
-    if not (oversight and actor.in_any(SUPERVISING_GROUPS)):
+    if not (oversight and may_oversee_tasks(actor)):
         mine = Task.assignee == actor.name
         of_my_groups = Task.assignee.is_(None) & exists().where(
             TaskCandidateGroup.task_id == Task.id, TaskCandidateGroup.group_name.in_(actor.groups)
@@ -95,19 +101,15 @@ def _task(uow, actor, task_id: str) -> Task:
         case_code = uow.session.scalar(
             select(ProcessInstance.applicant_code).where(ProcessInstance.id == row.instance_id)
         )
-        if case_code != code or not _may_work_on(actor, row):
+        if case_code != code or not may_work_on(actor, row):
             row = None
     if row is None:
         raise NotFound(f"task {task_id} does not exist")
     return row
 
 
-def _may_work_on(actor, task: Task) -> bool:
-    return task.assignee == actor.name or actor.in_any(task.candidate_groups)
-
-
 def _check_permitted(actor, task: Task, may_read_all: bool = False) -> None:
-    if not (_may_work_on(actor, task) or (may_read_all and actor.is_admin)):
+    if not (may_work_on(actor, task) or (may_read_all and is_admin(actor))):
         raise NotPermitted("this task belongs to a group you are not in")
 
 
@@ -160,7 +162,7 @@ def unclaim_task(config, actor, task_id: str) -> Task:
         _check_open(task)
         if task.assignee is None:
             raise Conflict("the task is not claimed")
-        if task.assignee != actor.name and not actor.is_admin:
+        if task.assignee != actor.name and not is_admin(actor):
             raise Conflict(f"the task is claimed by {task.assignee}; only they can release it")
         previous, task.assignee = task.assignee, None
         audit.record(

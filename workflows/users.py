@@ -9,15 +9,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from workflows.access import APPLICANT
 from workflows.engine.forms import is_credit_code
 from workflows.errors import InvalidInput
 from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import ApiToken, User
 from workflows.persistence.models.types import utcnow
 
-ADMIN_GROUP = "admin"
-APPLICANT_GROUP = "applicant"
-DESIGNER_GROUP = "designer"
 _NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 _GROUP = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
@@ -30,10 +28,6 @@ class Actor:
     groups: frozenset[str] = frozenset()
     kind: str = "user"
     institution: str | None = None
-
-    @property
-    def is_admin(self) -> bool:
-        return ADMIN_GROUP in self.groups
 
     def in_any(self, groups) -> bool:
         return bool(self.groups & set(groups))
@@ -75,12 +69,12 @@ def create_user_token(name: str, groups: list[str], institution: str | None = No
 
 
 def _check_binding(user: User) -> None:
-    if APPLICANT_GROUP in user.groups and not user.institution_code:
+    if APPLICANT in user.groups and not user.institution_code:
         raise InvalidInput(
             f"the applicant account '{user.name}' must be bound to its institution: "
             "give the institution's unified social credit code"
         )
-    if user.institution_code and APPLICANT_GROUP not in user.groups:
+    if user.institution_code and APPLICANT not in user.groups:
         raise InvalidInput("only applicant accounts are bound to an institution")
 
 

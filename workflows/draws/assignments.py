@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from workflows.access import is_staff
 from workflows.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import Assignment, DrawRecord
 from workflows.persistence.models.registries import ASSIGNMENT_STATUSES, BUSY_STATUSES
-from workflows.registries.records import may_read_registries
 
 # Which status may follow which; declined, expired and released are final.
 _NEXT = {"pending": set(ASSIGNMENT_STATUSES) - {"pending"}, "confirmed": {"declined", "released", "expired"}}
@@ -82,7 +82,7 @@ def set_assignment_status(uow, config, actor, draw_id: int, person_id: int, stat
 
 def list_assignments(actor, filters: dict, page: int, page_size: int) -> tuple[list[Assignment], int]:
     """Assignments, newest first; the record that workload counts and sanctions rely on."""
-    if not may_read_registries(actor):
+    if not is_staff(actor):
         raise NotPermitted("registries are for bureau staff")
     stmt = select(Assignment)
     for name in ("person_id", "draw_id", "business_key", "status", "role"):

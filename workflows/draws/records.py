@@ -14,20 +14,19 @@ from types import SimpleNamespace
 
 from sqlalchemy import select
 
+from workflows.access import may_read_every_draw
 from workflows.draws.algorithms import ALGORITHM_VERSION, run_draw
 from workflows.errors import Conflict, NotFound, NotPermitted
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import DrawRecord, Person
 
-READERS = {"admin", "supervisor", "review_center"}
-
 
 def get_draw(actor, draw_id: int):
     """A draw record as ``actor`` may see it."""
     with UnitOfWork() as uow:
         record = _readable(uow, actor, draw_id)
-        if actor.in_any(READERS):
+        if may_read_every_draw(actor):
             return record
         own = _person_ids(uow, actor)
         shown = SimpleNamespace(**{c: getattr(record, c) for c in DrawRecord.__table__.columns.keys()})
@@ -41,7 +40,7 @@ def _readable(uow, actor, draw_id: int) -> DrawRecord:
     record = uow.session.get(DrawRecord, draw_id)
     if record is None:
         raise NotFound(f"draw {draw_id} does not exist")
-    if not (actor.in_any(READERS) or _part_of(uow, record, _person_ids(uow, actor))):
+    if not (may_read_every_draw(actor) or _part_of(uow, record, _person_ids(uow, actor))):
         raise NotPermitted("only the people drawn and the groups that oversee draws may read this draw")
     return record
 

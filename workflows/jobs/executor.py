@@ -18,7 +18,8 @@ from datetime import timedelta
 
 from sqlalchemy import inspect, or_, select, update
 
-from workflows.errors import Conflict, NotFound, NotPermitted
+from workflows.access import require_admin
+from workflows.errors import Conflict, NotFound
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import Job, ProcessInstance
@@ -204,14 +205,14 @@ def work(config, stop, poll_seconds: float = 1.0, owner: str | None = None) -> N
 
 
 def list_incidents(actor) -> list[Job]:
-    _admin(actor)
+    require_admin(actor, "manage incidents")
     with UnitOfWork() as uow:
         return list(uow.session.scalars(select(Job).where(Job.state == "incident").order_by(Job.id)))
 
 
 def retry_incident(config, actor, job_id: int) -> Job:
     """Put an incident's job back in the queue, due now, with its attempts reset."""
-    _admin(actor)
+    require_admin(actor, "manage incidents")
     with UnitOfWork() as uow:
         job = uow.session.get(Job, job_id)
         if job is None:
@@ -224,8 +225,3 @@ def retry_incident(config, actor, job_id: int) -> Job:
         audit.record(uow, actor, "incident_retried", now, instance, job_id=job.id, kind=job.kind)
         uow.commit()
         return job
-
-
-def _admin(actor) -> None:
-    if not actor.is_admin:
-        raise NotPermitted("only administrators manage incidents")

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from workflows.access import APPLICANT
 from workflows.errors import Conflict, FieldError, InvalidInput, Unauthenticated
 from workflows.inputs.text import refused_character
 from workflows.persistence.database import UnitOfWork
@@ -21,7 +22,6 @@ from workflows.persistence.models import PortalClient, PortalNonce, ServiceItem
 from workflows.portal.signing import NONCE_PATTERN, signature_matches
 from workflows.users import Actor
 
-APPLICANT_GROUP = "applicant"
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 STEP_ROLES = ("acceptance", "supplements", "rectification", "decision")
 # The elements of the shipped flows that portal actions and events refer to.
@@ -70,7 +70,7 @@ def register_client(config, name: str, webhook_url: str | None) -> tuple[str, st
 
 
 def portal_actor(client_id: str) -> Actor:
-    return Actor(f"portal:{client_id}", frozenset({APPLICANT_GROUP}), kind="portal")
+    return Actor(f"portal:{client_id}", frozenset({APPLICANT}), kind="portal")
 
 
 def client_of(uow, actor) -> PortalClient:

@@ -18,8 +18,9 @@ from datetime import timedelta
 import requests
 from sqlalchemy import func, select
 
+from workflows.access import require_admin
 from workflows.clock import format_moment
-from workflows.errors import Conflict, NotFound, NotPermitted
+from workflows.errors import Conflict, NotFound
 from workflows.jobs.executor import handles
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
@@ -144,7 +145,7 @@ def poll_events(actor, after: int, limit: int) -> list[dict]:
 
 def list_outbox(actor, filters: dict, page: int, page_size: int) -> tuple[list[OutboxEvent], int]:
     """Outbox rows by state (``dead`` for the dead letters) and case, oldest first (admin)."""
-    _admin(actor)
+    require_admin(actor, "manage the portal outbox")
     stmt = select(OutboxEvent)
     for name in ("state", "case_no"):
         if filters.get(name):
@@ -159,7 +160,7 @@ def list_outbox(actor, filters: dict, page: int, page_size: int) -> tuple[list[O
 
 def redeliver(config, actor, outbox_id: int) -> OutboxEvent:
     """Queue a dead-lettered event again, with fresh attempts; the case's later events follow it."""
-    _admin(actor)
+    require_admin(actor, "manage the portal outbox")
     with UnitOfWork() as uow:
         row = uow.session.get(OutboxEvent, outbox_id)
         if row is None:
@@ -183,8 +184,3 @@ def redeliver(config, actor, outbox_id: int) -> OutboxEvent:
         )
         uow.commit()
         return row
-
-
-def _admin(actor) -> None:
-    if not actor.is_admin:
-        raise NotPermitted("only administrators manage the portal outbox")

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from workflows.access import INTERNAL_GROUPS
+from workflows.access import is_internal
 from workflows.clock import BUREAU_TZ, format_moment
 from workflows.engine.services import next_sequence_value
 from workflows.persistence import audit
@@ -118,7 +118,7 @@ def _derive(session, case: PortalCase, event) -> list[tuple[str, dict]]:
 
 def _step_changed(session, task_id: str) -> list[tuple[str, dict]]:
     task = session.scalar(select(Task).where(Task.id == task_id))
-    if task is None or INTERNAL_GROUPS & set(task.candidate_groups):
+    if task is None or is_internal(task):
         return []
     due_at = format_moment(task.due_at) if task.due_at else None
     step = {"step": task.name, "element_id": task.bpmn_id, "groups": task.candidate_groups, "due_at": due_at}

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from workflows.access import is_internal
 from workflows.persistence.models import (
     OPEN_TASK_STATES,
     AuditEvent,
@@ -15,7 +16,6 @@ from workflows.persistence.models import (
     ServiceItem,
     Task,
 )
-from workflows.portal.outbox import INTERNAL_GROUPS
 
 _FINAL_OUTCOMES = {"not_accepted", "refused", "granted", "revoked"}
 
@@ -94,7 +94,7 @@ def _steps(uow, instance_id: str) -> list[StepView]:
     return [
         StepView(t.name, t.bpmn_id, t.candidate_groups, t.state, t.created_at, t.completed_at, t.due_at)
         for t in tasks
-        if not INTERNAL_GROUPS & set(t.candidate_groups)
+        if not is_internal(t)
     ]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from workflows.access import may_write_registry
 from workflows.errors import Conflict, FieldError, InvalidInput, NotPermitted
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
@@ -23,7 +24,7 @@ _PERSON_REF = ("person_username", "person_name", "person_kind")
 def import_registry(config, actor, name: str, rows: list[tuple[int, dict]], file_name: str) -> dict:
     """Validate every row, then create or update them all in one transaction; audited."""
     registry = REGISTRIES[name]
-    if not actor.in_any(registry.writers):
+    if not may_write_registry(actor, registry):
         raise NotPermitted(f"importing {name} needs one of the groups: {', '.join(sorted(registry.writers))}")
     with UnitOfWork() as uow:
         plans, errors = _plans(uow, registry, rows)

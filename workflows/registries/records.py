@@ -11,6 +11,7 @@ from datetime import date
 from sqlalchemy import exists, func, or_, select, type_coerce
 from sqlalchemy.dialects.postgresql import JSONB
 
+from workflows.access import is_staff, may_read_conflicts, may_write_registry
 from workflows.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
@@ -26,21 +27,14 @@ from workflows.registries.rules import (
 )
 from workflows.users import SYSTEM
 
-_NOT_STAFF = {"applicant"}
-
-
-def may_read_registries(actor) -> bool:
-    """Bureau staff: anyone with a group other than the applicants'."""
-    return bool(set(actor.groups) - _NOT_STAFF)
-
 
 def _check_reader(actor) -> None:
-    if not may_read_registries(actor):
+    if not is_staff(actor):
         raise NotPermitted("the registries are for bureau staff")
 
 
 def _check_writer(actor, registry: Registry) -> None:
-    if not actor.in_any(registry.writers):
+    if not may_write_registry(actor, registry):
         raise NotPermitted(
             f"changing {registry.name} needs one of the groups: {', '.join(sorted(registry.writers))}"
         )
@@ -166,7 +160,7 @@ def list_conflicts(actor, person_id: int) -> list[ConflictOfInterest]:
     _check_reader(actor)
     with UnitOfWork() as uow:
         person = _record(uow, PEOPLE, person_id)
-        if not (actor.in_any(CONFLICTS.writers | {"supervisor"}) or person.username == actor.name):
+        if not may_read_conflicts(actor, person):
             raise NotPermitted("conflict-of-interest records are for the pool's keepers and the person")
         stmt = select(ConflictOfInterest).where(ConflictOfInterest.person_id == person_id)
         return list(uow.session.scalars(stmt.order_by(ConflictOfInterest.start_date, ConflictOfInterest.id)))

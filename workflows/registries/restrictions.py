@@ -21,7 +21,13 @@ from datetime import date
 
 from sqlalchemy import func, or_, select
 
-from workflows.access import applicant_code
+from workflows.access import (
+    RESTRICTION_LIFTERS,
+    RESTRICTION_READERS,
+    applicant_code,
+    may_lift_restrictions,
+    may_read_restrictions,
+)
 from workflows.clock import BUREAU_TZ
 from workflows.deadlines.periods import Period, last_day
 from workflows.engine.services import provides
@@ -32,8 +38,6 @@ from workflows.persistence.models import ApplicationRestriction
 from workflows.users import SYSTEM
 
 COMMITMENT = "commitment"
-READERS = {"admin", "supervisor", "clerk", "approver", "review_center"}
-LIFTERS = {"admin", "supervisor"}
 NORMAL_PROCEDURE_NOTICE = (
     "告知承诺申请已撤回：申请人再次申请的，应当按一般程序提出。"
     " (A withdrawn notification-commitment application must be filed again under the normal procedure.)"
@@ -172,8 +176,9 @@ def view(row: ApplicationRestriction) -> dict:
 
 def list_restrictions(config, actor, filters: dict, page: int, page_size: int) -> tuple[list, int]:
     """Restrictions, newest first; ``active`` keeps those still in force today."""
-    if not actor.in_any(READERS):
-        raise NotPermitted(f"application restrictions are for the groups: {', '.join(sorted(READERS))}")
+    if not may_read_restrictions(actor):
+        groups = ", ".join(sorted(RESTRICTION_READERS))
+        raise NotPermitted(f"application restrictions are for the groups: {groups}")
     stmt = select(ApplicationRestriction)
     for name in ("credit_code", "kind", "process_key"):
         if filters.get(name):
@@ -194,8 +199,9 @@ def list_restrictions(config, actor, filters: dict, page: int, page_size: int) -
 
 def lift_restriction(config, actor, restriction_id: int, reason: str) -> ApplicationRestriction:
     """End a restriction early (e.g. the revocation was overturned on reconsideration); audited."""
-    if not actor.in_any(LIFTERS):
-        raise NotPermitted(f"lifting a restriction needs one of the groups: {', '.join(sorted(LIFTERS))}")
+    if not may_lift_restrictions(actor):
+        groups = ", ".join(sorted(RESTRICTION_LIFTERS))
+        raise NotPermitted(f"lifting a restriction needs one of the groups: {groups}")
     with UnitOfWork() as uow:
         row = uow.session.get(ApplicationRestriction, restriction_id, with_for_update=True)
         if row is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from workflows.access import POOL_KEEPERS, REGISTRY_KEEPERS
 from workflows.engine.forms import is_credit_code
 from workflows.errors import FieldError
 from workflows.persistence.models import CheckItem, ConflictOfInterest, Institution, Person
@@ -33,7 +34,7 @@ class Registry:
     filters: tuple[str, ...]
     unique: str | None
     search: tuple[str, ...]
-    writers: frozenset[str] = field(default=frozenset({"admin", "supervisor"}))
+    writers: frozenset[str] = field(default=REGISTRY_KEEPERS)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -59,7 +60,7 @@ PEOPLE = Registry(
     filters=("kind", "district", "department", "active", "can_lead", "username"),
     unique="username",
     search=("name",),
-    writers=frozenset({"admin", "supervisor", "review_center"}),
+    writers=POOL_KEEPERS,
 )
 INSTITUTIONS = Registry(
     "institutions",
