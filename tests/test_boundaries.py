@@ -75,3 +75,18 @@ def test_only_the_access_module_names_groups():
             if isinstance(node, ast.Constant) and node.value in access.GROUPS and id(node) not in keys
         ]
     assert found == []
+
+
+def test_retry_delays_come_from_one_backoff_function():
+    """Only ``workflows/jobs/backoff.py`` doubles a delay per attempt (``2 ** (n - 1)``)."""
+    found = [
+        _where(path, node)
+        for path, tree in _sources(skip=WORKFLOWS / "jobs" / "backoff.py")
+        for node in ast.walk(tree)
+        if isinstance(node, ast.BinOp)
+        and isinstance(node.op, ast.Pow)
+        and isinstance(node.left, ast.Constant)
+        and node.left.value == 2
+        and not isinstance(node.right, ast.Constant)
+    ]
+    assert found == []

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import random
 import socket
 import uuid
 from collections.abc import Callable
@@ -20,6 +19,7 @@ from sqlalchemy import inspect, or_, select, update
 
 from workflows.access import require_admin
 from workflows.errors import Conflict, NotFound
+from workflows.jobs.backoff import retry_delay
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import Job, ProcessInstance
@@ -144,19 +144,13 @@ def _count_attempt(config, uow, job: Job, error: str, now, retry_now: bool = Fal
     job.updated_at = now
     if job.attempts < config.job_max_attempts:
         if not retry_now:
-            job.due_at = now + backoff(config, job.attempts)
+            job.due_at = now + retry_delay(config.job_backoff_seconds, job.attempts)
         return
     job.state = "incident"
     instance = uow.session.get(ProcessInstance, job.instance_id) if job.instance_id else None
     audit.record(
         uow, SYSTEM, "incident_opened", now, instance, job_id=job.id, kind=job.kind, error=job.last_error
     )
-
-
-def backoff(config, attempts: int) -> timedelta:
-    """Exponential backoff with jitter: base * 2^(n-1), up to 25% longer."""
-    delay = config.job_backoff_seconds * 2 ** (attempts - 1)
-    return timedelta(seconds=delay * (1 + random.random() / 4))
 
 
 def run_due_jobs(config, owner: str | None = None, limit: int = 20, stop=None) -> int:

@@ -12,8 +12,6 @@ de-duplicates by ``event_id``.
 from __future__ import annotations
 
 import json
-import random
-from datetime import timedelta
 
 import requests
 from sqlalchemy import func, select
@@ -21,6 +19,7 @@ from sqlalchemy import func, select
 from workflows.access import require_admin
 from workflows.clock import format_moment
 from workflows.errors import Conflict, NotFound
+from workflows.jobs.backoff import retry_delay
 from workflows.jobs.executor import handles
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
@@ -75,7 +74,9 @@ def deliver_case_events(config, uow, job: Job) -> None:
         if row.attempts >= config.portal_delivery_attempts:
             row.state = "dead"
         else:
-            retry_at = now + retry_delay(config, row.attempts)
+            retry_at = now + retry_delay(
+                config.portal_delivery_backoff_seconds, row.attempts, _MAX_DELAY_SECONDS
+            )
         break
     _reschedule(config, uow, job, case_no, retry_at)
 
@@ -99,12 +100,6 @@ def _post(config, client: PortalClient, row: OutboxEvent) -> str | None:
     if 200 <= response.status_code < 300:
         return None
     return f"HTTP {response.status_code}: {response.text[:200]}"
-
-
-def retry_delay(config, attempts: int) -> timedelta:
-    """Exponential backoff with jitter: base * 2^(n-1), up to 25% longer, at most an hour."""
-    delay = min(config.portal_delivery_backoff_seconds * 2 ** (attempts - 1), _MAX_DELAY_SECONDS)
-    return timedelta(seconds=delay * (1 + random.random() / 4))
 
 
 def _reschedule(config, uow, job: Job, case_no: str, retry_at) -> None:
