@@ -90,3 +90,24 @@ def test_retry_delays_come_from_one_backoff_function():
         and not isinstance(node.right, ast.Constant)
     ]
     assert found == []
+
+
+STATE_SETS = [
+    {"completed", "cancelled"},  # CLOSED_STATUSES
+    {"running", "suspended", "error"},  # ACTIVE_STATUSES
+    {"ready", "suspended"},  # OPEN_TASK_STATES
+]
+
+
+def test_case_and_task_states_are_grouped_by_one_constant_each():
+    """Closed and active case statuses and open task states are constants of the models."""
+    found = [
+        f"{_where(path, node)} {sorted(values)}"
+        for path, tree in _sources()
+        if WORKFLOWS / "persistence" / "models" not in path.parents
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Tuple | ast.List | ast.Set)
+        and all(isinstance(e, ast.Constant) for e in node.elts)
+        and (values := {e.value for e in node.elts}) in STATE_SETS
+    ]
+    assert found == []

@@ -11,7 +11,7 @@ from workflows.errors import Conflict, NotFound
 from workflows.instances import InstanceView, instance_view, is_uuid
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
-from workflows.persistence.models import OPEN_TASK_STATES, Job, Task
+from workflows.persistence.models import CLOSED_STATUSES, OPEN_TASK_STATES, Job, Task
 
 
 def _administer(actor, instance_id: str):
@@ -24,7 +24,7 @@ def cancel_instance(config, actor, instance_id: str, reason: str | None = None) 
     _administer(actor, instance_id)
     with UnitOfWork() as uow:
         row = runtime.lock_instance(uow, instance_id)
-        if row.status in ("completed", "cancelled"):
+        if row.status in CLOSED_STATUSES:
             raise Conflict(f"the instance is already {row.status}")
         workflow = runtime.open_workflow(config, uow, row)
         workflow.cancel()

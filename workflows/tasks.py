@@ -27,7 +27,14 @@ from workflows.errors import Conflict, NotFound, NotPermitted
 from workflows.instances import InstanceView, instance_view, is_uuid
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
-from workflows.persistence.models import Form, ProcessDefinition, ProcessInstance, Task, TaskCandidateGroup
+from workflows.persistence.models import (
+    OPEN_TASK_STATES,
+    Form,
+    ProcessDefinition,
+    ProcessInstance,
+    Task,
+    TaskCandidateGroup,
+)
 from workflows.registries.form_references import check_registry_references
 
 
@@ -119,7 +126,7 @@ def get_task(config, actor, task_id: str) -> TaskDetail:
         _check_permitted(actor, task, may_read_all=True)
         form = uow.session.get(Form, task.form_hash) if task.form_hash else None
         data = {}
-        if task.state in ("ready", "suspended"):
+        if task.state in OPEN_TASK_STATES:
             row = uow.session.get(ProcessInstance, task.instance_id)
             workflow = runtime.open_workflow(config, uow, row)
             spiff_task = workflow.get_task_from_id(UUID(task.id))

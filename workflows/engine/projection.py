@@ -18,9 +18,14 @@ from workflows.deadlines import limits as deadlines
 from workflows.engine import spiff_compat
 from workflows.engine.message_specs import correlation_values
 from workflows.persistence import audit
-from workflows.persistence.models import OPEN_TASK_STATES, Job, MessageSubscription, Task, TaskCandidateGroup
-
-_CLOSED = ("completed", "cancelled")
+from workflows.persistence.models import (
+    CLOSED_STATUSES,
+    OPEN_TASK_STATES,
+    Job,
+    MessageSubscription,
+    Task,
+    TaskCandidateGroup,
+)
 
 
 def meta(task_spec) -> dict:
@@ -196,7 +201,7 @@ def set_deadline(config, task_row: Task, spec: str, start, calendar) -> None:
 
 def sync_subscriptions(uow, row, workflow) -> None:
     waiting = {}
-    if row.status not in _CLOSED:
+    if row.status not in CLOSED_STATUSES:
         waiting = {
             (str(t.id), definition.name, t.task_spec.bpmn_id): (t, definition)
             for t, definition in _waiting_catchers(workflow, MessageEventDefinition)
@@ -237,7 +242,7 @@ def _waiting_catchers(workflow, definition_class):
 def sync_timer_jobs(uow, row, workflow, now) -> None:
     """One ``timer`` job per waiting timer event, due when the timer fires."""
     wanted = {}
-    if row.status not in _CLOSED:
+    if row.status not in CLOSED_STATUSES:
         for task, _definition in _waiting_catchers(workflow, TimerEventDefinition):
             fire_at = timer_fire_moment(task)
             if fire_at is not None:
@@ -304,10 +309,10 @@ def sync_statutory_clock(uow, actor, row, ready, now, calendar) -> bool:
     open_ids = {p["task_id"] for p in pauses if not p.get("to")}
     resumed, paused = [], []
     for pause in pauses:
-        if not pause.get("to") and (pause["task_id"] not in pausing or row.status in _CLOSED):
+        if not pause.get("to") and (pause["task_id"] not in pausing or row.status in CLOSED_STATUSES):
             pause["to"] = format_moment(now)
             resumed.append(pause)
-    if row.status not in _CLOSED:
+    if row.status not in CLOSED_STATUSES:
         for task_id, element_id in pausing.items():
             if task_id not in open_ids:
                 paused.append(

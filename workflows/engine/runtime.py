@@ -30,7 +30,7 @@ from workflows.engine.serialization import cached_specs, dump_workflow, load_wor
 from workflows.engine.services import service_operations
 from workflows.errors import Conflict, NotFound
 from workflows.persistence import audit
-from workflows.persistence.models import ProcessDefinition, ProcessInstance
+from workflows.persistence.models import CLOSED_STATUSES, ProcessDefinition, ProcessInstance
 from workflows.users import SYSTEM
 
 log = logging.getLogger(__name__)
@@ -216,7 +216,7 @@ def save(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor) -> No
         row.status = "completed"
         row.ended_at = now
         audit.record(uow, actor, "instance_completed", now, row)
-    if row.parent_instance_id and row.status in ("completed", "cancelled"):
+    if row.parent_instance_id and row.status in CLOSED_STATUSES:
         projection.child_closed(uow, row, now)
     frontier = workflow.get_tasks(state=_FRONTIER)
     row.serialized = dump_workflow(workflow)

@@ -19,17 +19,15 @@ from workflows.errors import InvalidInput
 from workflows.instances import create_instance
 from workflows.jobs.executor import handles
 from workflows.persistence import audit
-from workflows.persistence.models import Job, ProcessDefinition
+from workflows.persistence.models import CLOSED_STATUSES, Job, ProcessDefinition
 from workflows.users import SYSTEM
-
-_CLOSED = ("completed", "cancelled")
 
 
 @handles("timer")
 def fire_timer(config, uow, job: Job) -> None:
     """Fire the due timers of the job's case and run it on (in the job's transaction)."""
     row = runtime.lock_instance(uow, job.instance_id)
-    if row.status in _CLOSED:
+    if row.status in CLOSED_STATUSES:
         uow.session.delete(job)
         return
     if row.status == "suspended":

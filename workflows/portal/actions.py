@@ -9,7 +9,7 @@ from workflows.engine import runtime
 from workflows.errors import Conflict, FieldError, InvalidInput, NotFound
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
-from workflows.persistence.models import PortalCase, ProcessInstance, ServiceItem, Task
+from workflows.persistence.models import CLOSED_STATUSES, PortalCase, ProcessInstance, ServiceItem, Task
 from workflows.portal.clients import client_of
 from workflows.portal.outbox import lock_case
 from workflows.portal.views import CaseView, case_view
@@ -66,7 +66,7 @@ def withdraw_application(config, actor, case_no: str, note: str | None = None) -
         instance_id = _own_case(uow, actor, case_no).instance_id
         row = runtime.lock_instance(uow, instance_id)
         case = lock_case(uow.session, case_no)
-        if row.status in ("completed", "cancelled"):
+        if row.status in CLOSED_STATUSES:
             raise Conflict(f"the case is already {row.status}")
         if case.decided_at is not None:
             raise Conflict("the decision has been made; the application can no longer be withdrawn")
@@ -116,7 +116,7 @@ def rate_service(config, actor, case_no: str, level: int, comment: str | None) -
         _own_case(uow, actor, case_no)
         case = lock_case(uow.session, case_no)
         instance = uow.session.get(ProcessInstance, case.instance_id)
-        if instance.status not in ("completed", "cancelled"):
+        if instance.status not in CLOSED_STATUSES:
             raise Conflict("the case is not completed yet; rate it once it has ended")
         if case.rating_level is not None:
             raise Conflict("this case has already been rated")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from workflows.access import is_internal
 from workflows.persistence.models import (
+    CLOSED_STATUSES,
     OPEN_TASK_STATES,
     AuditEvent,
     PortalCase,
@@ -63,7 +64,7 @@ def case_view(uow, case: PortalCase, now: datetime) -> CaseView:
         case.item_code,
         case.item_version,
         case_status(uow, case, instance, current),
-        instance.status in ("completed", "cancelled"),
+        instance.status in CLOSED_STATUSES,
         case.received_at,
         case.accepted_at,
         instance.statutory_limit,

@@ -6,6 +6,7 @@ from workflows.persistence.models.definitions import Deployment, Form, ProcessDe
 from workflows.persistence.models.draws import DrawRecord
 from workflows.persistence.models.instances import (
     ACTIVE_STATUSES,
+    CLOSED_STATUSES,
     IdempotencyRecord,
     MessageSubscription,
     ProcessInstance,
@@ -35,6 +36,7 @@ from workflows.persistence.models.users import ApiToken, User
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "CLOSED_STATUSES",
     "OPEN_TASK_STATES",
     "OUTBOX_STATES",
     "RESTRICTION_KINDS",

@@ -10,8 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column
 from workflows.persistence.database import JSONType, db
 from workflows.persistence.models.types import UTCDateTime
 
+# A case is active while it may still move on (an administrator retries one in error) and
+# closed once it has ended; every status is one or the other.
 ACTIVE_STATUSES = ("running", "suspended", "error")
-_ACTIVE_SQL = "status IN ('running', 'suspended', 'error') AND business_key IS NOT NULL"
+CLOSED_STATUSES = ("completed", "cancelled")
+_ACTIVE_SQL = f"status IN ({', '.join(repr(s) for s in ACTIVE_STATUSES)}) AND business_key IS NOT NULL"
 
 
 class ProcessInstance(db.Model):
