@@ -139,14 +139,7 @@ def _store(
 ) -> DeployedProcess:
     previous = latest_definition(uow, process.key)
     resolver = _FormResolver(uow, process, uploaded, previous.forms if previous else {})
-    for task_spec in user_task_specs(process):
-        meta = task_spec.extensions["meta"]
-        meta["form_hash"] = resolver.resolve(task_spec.bpmn_id, meta)
-    start_form = resolver.resolve_start()
-    for message in sorted(
-        message_specs.caught_message_names((process.spec, *process.subprocess_specs.values()))
-    ):
-        resolver.resolve_message_schema(message)
+    start_form = _resolve_forms(resolver, process)
     content_hash = _content_hash(process, dmn, resolver.used)
     if previous is not None and previous.content_hash == content_hash:
         return DeployedProcess(process.key, previous.version, previous.id, previous.name, changed=False)
@@ -180,6 +173,19 @@ def _store(
         deployment_id=deployment.id,
     )
     return DeployedProcess(process.key, definition.version, definition.id, definition.name, changed=True)
+
+
+def _resolve_forms(resolver, process: ParsedProcess) -> str | None:
+    """Find every form the process uses (user tasks, start, message payloads); each user
+    task's spec notes its form's hash. Returns the start form's hash."""
+    for task_spec in user_task_specs(process):
+        meta = task_spec.extensions["meta"]
+        meta["form_hash"] = resolver.resolve(task_spec.bpmn_id, meta)
+    start_form = resolver.resolve_start()
+    specs = (process.spec, *process.subprocess_specs.values())
+    for message in sorted(message_specs.caught_message_names(specs)):
+        resolver.resolve_message_schema(message)
+    return start_form
 
 
 def _staffed_groups(uow) -> set[str]:

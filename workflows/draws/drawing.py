@@ -39,16 +39,12 @@ def draw_review_team(
     With ``previous_draw_id`` only the seats of the people in ``exclude`` (they
     declined) are drawn again; the rest of that team is kept.
     """
-    fields = list(dict.fromkeys(fields or []))
-    if not fields or not all(isinstance(f, str) and f for f in fields):
-        raise InvalidInput("a review team needs the application's fields", [FieldError("/fields", "empty")])
-    if seat not in (None, "leader", "member"):
-        raise InvalidInput("seat is leader or member", [FieldError("/seat", "must be leader or member")])
+    fields = _checked_fields(fields, seat)
     exclude, now = list(exclude or []), config.clock.now()
     kept = kept_team(uow, previous_draw_id, business_key, exclude, now) if previous_draw_id else []
     if kept and seat is None:
         seat = "member" if any(m["role"] == "leader" for m in kept) else "leader"
-    candidates, exclusions = eligibility.review_candidates(
+    pool = eligibility.review_candidates(
         uow, config, fields, credit_code, business_key, exclude, [m["person_id"] for m in kept]
     )
     parameters = {
@@ -59,13 +55,21 @@ def draw_review_team(
         "exclude": exclude,
         **_policy(config),
     }
-    record = _draw(uow, actor, "review_team", business_key, candidates, exclusions, parameters, seed, now)
-    record.previous_draw_id = previous_draw_id
+    record = _draw(uow, actor, "review_team", business_key, pool, parameters, seed, now, previous_draw_id)
     kept_ids = {m["person_id"] for m in kept}
-    add_assignments(
-        uow, record, [m for m in record.result["team"] if m["person_id"] not in kept_ids], credit_code
-    )
-    return {"draw_id": record.id, "seed": record.seed, **record.result}
+    drawn = [m for m in record.result["team"] if m["person_id"] not in kept_ids]
+    add_assignments(uow, record, drawn, credit_code)
+    return _outcome(record)
+
+
+def _checked_fields(fields, seat) -> list[str]:
+    """The fields the team must cover, each once, after checking them and the seat asked for."""
+    fields = list(dict.fromkeys(fields or []))
+    if not fields or not all(isinstance(f, str) and f for f in fields):
+        raise InvalidInput("a review team needs the application's fields", [FieldError("/fields", "empty")])
+    if seat not in (None, "leader", "member"):
+        raise InvalidInput("seat is leader or member", [FieldError("/seat", "must be leader or member")])
+    return fields
 
 
 def _policy(config) -> dict:
@@ -76,7 +80,9 @@ def _policy(config) -> dict:
     }
 
 
-def _draw(uow, actor, kind, business_key, candidates, exclusions, parameters, seed, now) -> DrawRecord:
+def _draw(uow, actor, kind, business_key, pool, parameters, seed, now, replaces=None) -> DrawRecord:
+    """Run the draw on ``pool`` (candidates, exclusions) and record it, with the draw it replaces."""
+    candidates, exclusions = pool
     seed = new_seed() if seed is None else seed
     result = run_draw(kind, candidates, exclusions, parameters, seed)
     record = DrawRecord(
@@ -91,6 +97,7 @@ def _draw(uow, actor, kind, business_key, candidates, exclusions, parameters, se
         result=result,
         ok=result["ok"],
         algorithm_version=ALGORITHM_VERSION,
+        previous_draw_id=replaces,
     )
     uow.session.add(record)
     uow.flush()
@@ -108,6 +115,11 @@ def _draw(uow, actor, kind, business_key, candidates, exclusions, parameters, se
     )
     event.business_key = business_key
     return record
+
+
+def _outcome(record: DrawRecord) -> dict:
+    """What the service task gets back: the draw's id and seed with its result."""
+    return {"draw_id": record.id, "seed": record.seed, **record.result}
 
 
 def draw_inspection_targets(
@@ -131,28 +143,34 @@ def draw_inspection_targets(
     the targets draw it replaces in ``previous_draw_id``.
     """
     replaced = _replaced_draw(uow, previous_draw_id, "targets", business_key)
+    parameters = _target_sample(
+        uow, check_item_code, institution_types, districts, proportion, count, weights, exclude
+    )
+    pool = eligibility.target_candidates(
+        uow, parameters["institution_types"], parameters["districts"], parameters["exclude"]
+    )
+    now = config.clock.now()
+    return _outcome(_draw(uow, actor, "targets", business_key, pool, parameters, seed, now, replaced))
+
+
+def _target_sample(
+    uow, check_item_code, institution_types, districts, proportion, count, weights, exclude
+) -> dict:
+    """What a targets draw samples; the check item, when given, supplies the target type and
+    the proportion unless they are given."""
     item = _check_item(uow, check_item_code) if check_item_code else None
-    types = list(institution_types or ([item.target_type] if item else []))
     if count is None and proportion is None:
         proportion = item.proportion if item else None
     _check_sample(count, proportion, weights)
-    parameters = {
+    return {
         "check_item_code": check_item_code,
-        "institution_types": types,
+        "institution_types": list(institution_types or ([item.target_type] if item else [])),
         "districts": list(districts or []),
         "proportion": proportion,
         "count": count,
         "weights": weights,
         "exclude": list(exclude or []),
     }
-    candidates, exclusions = eligibility.target_candidates(
-        uow, types, parameters["districts"], parameters["exclude"]
-    )
-    record = _draw(
-        uow, actor, "targets", business_key, candidates, exclusions, parameters, seed, config.clock.now()
-    )
-    record.previous_draw_id = replaced
-    return {"draw_id": record.id, "seed": record.seed, **record.result}
 
 
 def _check_item(uow, code: str) -> CheckItem:
@@ -206,12 +224,8 @@ def draw_inspectors(
     replaced = _replaced_draw(uow, previous_draw_id, "inspectors", business_key)
     given = {"department": department, "district": district, "fields": fields}
     requirements, per_target = _inspector_requirements(uow, config, check_item_code, given, per_target)
-    chosen = _target_snapshots(uow, business_key, targets, targets_draw_id)
-    candidates, exclusions = eligibility.inspector_candidates(
-        uow, config, chosen, requirements, business_key, list(exclude or [])
-    )
     parameters = {
-        "targets": chosen,
+        "targets": _target_snapshots(uow, business_key, targets, targets_draw_id),
         "per_target": per_target,
         "match_target_district": match_target_district,
         "requirements": requirements,
@@ -220,17 +234,23 @@ def draw_inspectors(
         "exclude": list(exclude or []),
         **_policy(config),
     }
-    record = _draw(
-        uow, actor, "inspectors", business_key, candidates, exclusions, parameters, seed, config.clock.now()
+    return _seat_inspectors(uow, config, actor, business_key, parameters, seed, replaced)
+
+
+def _seat_inspectors(uow, config, actor, business_key, parameters, seed, replaced) -> dict:
+    """Draw among the eligible inspectors, record the draw and seat those it drew."""
+    pool = eligibility.inspector_candidates(
+        uow, config, parameters["targets"], parameters["requirements"], business_key, parameters["exclude"]
     )
-    record.previous_draw_id = replaced
+    now = config.clock.now()
+    record = _draw(uow, actor, "inspectors", business_key, pool, parameters, seed, now, replaced)
     seats = [
         {"person_id": i["person_id"], "role": "inspector", "credit_code": a["credit_code"]}
         for a in record.result["assignments"]
         for i in a["inspectors"]
     ]
     add_assignments(uow, record, seats, None)
-    return {"draw_id": record.id, "seed": record.seed, **record.result}
+    return _outcome(record)
 
 
 def _replaced_draw(uow, draw_id: int | None, kind: str, business_key: str) -> int | None:

@@ -304,6 +304,31 @@ def sync_statutory_clock(uow, actor, row, ready, now, calendar) -> bool:
     """
     if not row.statutory_limit or row.statutory_started_at is None:
         return True
+    was_paused = any(not p.get("to") for p in row.clock_pauses or [])
+    resumed, paused = _update_pauses(row, ready, now)
+    due = deadlines.statutory_due(
+        calendar, row.statutory_limit, row.statutory_started_at, row.clock_pauses, now
+    )
+    row.statutory_due_at = due.due_at
+    is_paused = any(not p.get("to") for p in row.clock_pauses)
+    if was_paused != is_paused:
+        pause = (paused if is_paused else resumed)[0]
+        audit.record(
+            uow,
+            actor,
+            "clock_paused" if is_paused else "clock_resumed",
+            now,
+            row,
+            pause["task_id"],
+            element_id=pause["element_id"],
+            statutory_due_at=format_moment(due.due_at),
+        )
+    return due.complete
+
+
+def _update_pauses(row, ready, now) -> tuple[list[dict], list[dict]]:
+    """Close the open pauses whose task is no longer open (all of them once the case has
+    ended) and open one for each pausing task newly open; returns those closed and opened."""
     pausing = {str(t.id): t.task_spec.bpmn_id for t in ready if _pauses(t.task_spec)}
     pauses = [dict(p) for p in row.clock_pauses or []]
     open_ids = {p["task_id"] for p in pauses if not p.get("to")}
@@ -319,25 +344,7 @@ def sync_statutory_clock(uow, actor, row, ready, now, calendar) -> bool:
                     {"from": format_moment(now), "to": None, "task_id": task_id, "element_id": element_id}
                 )
     row.clock_pauses = pauses + paused
-    due = deadlines.statutory_due(
-        calendar, row.statutory_limit, row.statutory_started_at, row.clock_pauses, now
-    )
-    row.statutory_due_at = due.due_at
-    was_paused = bool(open_ids)
-    is_paused = any(not p.get("to") for p in row.clock_pauses)
-    if was_paused != is_paused:
-        pause = (paused if is_paused else resumed)[0]
-        audit.record(
-            uow,
-            actor,
-            "clock_paused" if is_paused else "clock_resumed",
-            now,
-            row,
-            pause["task_id"],
-            element_id=pause["element_id"],
-            statutory_due_at=format_moment(due.due_at),
-        )
-    return due.complete
+    return resumed, paused
 
 
 def _pauses(task_spec) -> bool:
