@@ -1,5 +1,6 @@
-"""Rules about where things live in ``workflows/``, checked on the source: one module for
-SpiffWorkflow's internals, one for group names and permission rules."""
+"""Rules about where things live, checked on the source of ``workflows/``: one module for
+SpiffWorkflow's internals, one for group names and permission rules, one backoff function,
+one constant per group of states, and functions short enough to read."""
 
 from __future__ import annotations
 
@@ -12,7 +13,15 @@ WORKFLOWS = Path(__file__).resolve().parent.parent / "workflows"
 COMPAT = WORKFLOWS / "engine" / "spiff_compat.py"
 # SpiffWorkflow's hook methods: subclasses and the data rules override them and call the
 # overridden one; that is its extension point, not a use of its internals.
-HOOKS = {"_run_hook", "_update_hook", "_predict_hook", "_on_ready_hook", "_on_cancel", "_on_complete_hook"}
+HOOKS = {
+    "_run_hook",
+    "_update_hook",
+    "_predict_hook",
+    "_on_ready_hook",
+    "_on_cancel",
+    "_on_complete_hook",
+    "_on_error_hook",
+}
 # Underscore names that are public API (namedtuples).
 PUBLIC = {"_replace", "_asdict", "_fields", "_make"}
 
