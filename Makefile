@@ -12,18 +12,41 @@ REQUEST_LINE_LIMIT := --limit-request-line 8190
 # BPM_SCRIPT_TIME_LIMIT_SECONDS, so a runaway script stops (case in error) long before.
 GUNICORN_TIMEOUT ?= 60
 
-.PHONY: run setup test lint format bench clean
+.PHONY: run setup test lint format bench clean assets browser translations
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
+DIST := api/web/static/dist
+TRANSLATIONS := api/web/translations
+
+## assets: the workbench's front-end packages from npm (package-lock.json) into $(DIST); skipped without Node.js
+assets:
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --no-audit --no-fund --ignore-scripts --silent && \
+		mkdir -p $(DIST) && cp node_modules/htmx.org/dist/htmx.min.js $(DIST)/; \
+	else \
+		echo "Node.js (npm) is not installed: the pages work without their scripts; install nodejs and npm, then make assets"; \
+	fi
+
+## translations: extract the pages' messages and compile the catalogues (after editing templates)
+translations: $(VENV)/.installed
+	cd api/web && ../../$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 \
+		-o translations/messages.pot --no-location --omit-header --sort-output .
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
+
+## browser: the system Chromium and CJK fonts the browser tests drive (Debian packages), when missing
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update && apt-get install -y chromium fonts-noto-cjk)
+
 ## setup: install, migrate the database, create demo users, deploy bpmn/ and forms/, map the portal's item code
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed assets
 	$(FLASK) db upgrade
 	$(FLASK) users demo
 	$(FLASK) deploy bpmn forms
@@ -31,6 +54,7 @@ setup: $(VENV)/.installed
 
 ## run: setup, then serve the API with gunicorn on http://$(HOST):$(PORT) and run a job worker beside it
 run: setup
+	@echo "Workbench on http://$(HOST):$(PORT)/  (log in as a demo user above, password demo-<name>, e.g. clerk1 / demo-clerk1)"
 	@echo "API on http://$(HOST):$(PORT)/api/v1  (docs: http://$(HOST):$(PORT)/api/docs)"
 	$(FLASK) jobs run & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \

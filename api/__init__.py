@@ -25,6 +25,7 @@ from .registries.routes import blp as registries_blp
 from .restrictions.routes import blp as restrictions_blp
 from .smorest import Api
 from .tasks.routes import blp as tasks_blp
+from .web import init_app as init_web
 
 MIGRATIONS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations")
 
@@ -36,6 +37,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config.update(settings.defaults())
     app.config.update(settings.from_environment(app.instance_path))
     app.config.update(overrides or {})
+    app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or settings.secret_key(app.instance_path)
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
@@ -58,5 +60,6 @@ def create_app(overrides: dict | None = None) -> Flask:
     auth.init_app(app, api)
     portal_auth.init_limits(app, portal_blp)
     errors.init_app(app)
+    init_web(app)
     cli.init_app(app)
     return app

@@ -11,6 +11,8 @@ from workflows.users import authenticate
 from .portal import auth as portal_auth
 
 _PUBLIC_BLUEPRINTS = {"api-docs", "docs_assets"}
+# The web UI's pages (``/`` and ``/ui``) authenticate with their session cookie (``api.web.session``).
+_OWN_AUTH_BLUEPRINTS = {"web"}
 
 
 def public(view):
@@ -22,6 +24,8 @@ def public(view):
 def _authenticate() -> None:
     view = current_app.view_functions.get(request.endpoint)
     if view is None or getattr(view, "is_public", False) or request.blueprint in _PUBLIC_BLUEPRINTS:
+        return
+    if _OWN_AUTH_BLUEPRINTS & set(request.blueprints):
         return
     if portal_auth.is_portal_path(request.path):
         portal_auth.authenticate_portal()

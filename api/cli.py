@@ -16,7 +16,7 @@ from workflows.deployments import deploy_definitions
 from workflows.errors import EngineError
 from workflows.holidays import load_schedules
 from workflows.jobs import executor as job_executor
-from workflows.users import Actor, create_user_token
+from workflows.users import Actor, create_user_token, set_password
 
 from . import demo, portal_cli, registry_cli
 
@@ -35,13 +35,22 @@ def create_user(name, groups, institution):
     click.echo(_or_exit(lambda: create_user_token(name, list(groups), institution)))
 
 
+@users.command("set-password")
+@click.argument("name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def set_user_password(name, password):
+    """Set NAME's password for the web UI (asked for unless --password is given)."""
+    _or_exit(lambda: set_password(current_app.extensions["engine_config"], name, password))
+    click.echo(f"password set for {name}")
+
+
 @users.command("demo")
 def demo_users():
-    """Create the demo users (printing their tokens), pools, institutions and check items."""
-    click.echo("Demo users (send as 'Authorization: Bearer <token>'):")
-    for name, groups, token in _or_exit(demo.create_demo_users):
-        click.echo(f"  {name:<12} {','.join(groups):<28} {token}")
+    """Create the demo users (printing their passwords and tokens), pools, institutions and check items."""
     config = current_app.extensions["engine_config"]
+    click.echo("Demo users: log in at / with the password, or send 'Authorization: Bearer <token>':")
+    for name, groups, password, token in _or_exit(lambda: demo.create_demo_users(config)):
+        click.echo(f"  {name:<12} {','.join(groups):<28} {password:<18} {token}")
     created = _or_exit(lambda: demo.create_demo_records(config))
     click.echo("Demo records created: " + ", ".join(f"{n} {name}" for name, n in created.items()))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from workflows.access import ADMIN
 from workflows.registries.records import create_record, list_records
-from workflows.users import Actor, create_user_token
+from workflows.users import Actor, create_user_token, set_password
 
 DEMO_USERS = {
     "clerk1": ["clerk"],
@@ -107,13 +107,21 @@ DEMO_CHECK_ITEMS = [
 DEMO_ACTOR = Actor("setup", frozenset({ADMIN}), kind="system")
 
 
-def create_demo_users() -> list[tuple[str, list[str], str]]:
-    """Each demo user with a new token: (name, groups, token); applicant1 acts for DEMO_APPLICANT."""
+def demo_password(name: str) -> str:
+    """The documented password of a demo user: ``demo-`` and the name (``demo-clerk1``)."""
+    return f"demo-{name}"
+
+
+def create_demo_users(config) -> list[tuple[str, list[str], str, str]]:
+    """Each demo user with its demo password (set again) and a new token:
+    (name, groups, password, token); applicant1 acts for DEMO_APPLICANT."""
     institutions = {"applicant1": DEMO_APPLICANT["credit_code"]}
-    return [
-        (name, groups, create_user_token(name, groups, institutions.get(name)))
-        for name, groups in DEMO_USERS.items()
-    ]
+    users = []
+    for name, groups in DEMO_USERS.items():
+        token = create_user_token(name, groups, institutions.get(name))
+        set_password(config, name, demo_password(name))
+        users.append((name, groups, demo_password(name), token))
+    return users
 
 
 def create_demo_records(config) -> dict:

@@ -9,6 +9,8 @@ in the Flask configuration and environment variables override them.
 from __future__ import annotations
 
 import os
+import secrets
+import tempfile
 from dataclasses import dataclass
 
 from workflows.config import EngineConfig, Setting, declared_settings, setting
@@ -45,6 +47,11 @@ class HostSettings:
     portal_rate_limit: str = setting(
         "BPM_PORTAL_RATE_LIMIT", "120/minute", "Requests per portal client (flask-limiter syntax)."
     )
+    session_cookie_secure: int = setting(
+        "BPM_SESSION_COOKIE_SECURE",
+        0,
+        "1: browsers send the web UI's session cookie only over HTTPS (set it behind a TLS proxy).",
+    )
     portal_rate_limit_storage_uri: str = setting(
         "BPM_PORTAL_RATE_LIMIT_STORAGE_URI",
         "database://",
@@ -77,3 +84,25 @@ def database_uri(url: str) -> str:
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]
     return url
+
+
+def secret_key(instance_path: str) -> str:
+    """The key signing session cookies: ``SECRET_KEY`` from the environment, else a random key
+    kept in ``instance/secret_key`` (created once, shared by every worker on this machine;
+    several nodes need the same ``SECRET_KEY``)."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = os.path.join(instance_path, "secret_key")
+    if not os.path.exists(path):
+        os.makedirs(instance_path, exist_ok=True)
+        with tempfile.NamedTemporaryFile("w", dir=instance_path, delete=False) as new:
+            new.write(secrets.token_hex(32))
+        os.chmod(new.name, 0o600)
+        try:
+            os.link(new.name, path)  # atomic: of two workers starting together, one key wins
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(new.name)
+    with open(path, encoding="utf-8") as stored:
+        return stored.read().strip()

@@ -16,8 +16,9 @@ def demo(app, client):
     tokens = {}
     for line in result.output.splitlines():
         parts = line.split()
-        if len(parts) == 3 and parts[0][-1].isdigit():
-            tokens[parts[0]] = {"Authorization": f"Bearer {parts[2]}"}
+        if len(parts) == 4 and parts[0][-1].isdigit():
+            assert parts[2] == f"demo-{parts[0]}"
+            tokens[parts[0]] = {"Authorization": f"Bearer {parts[3]}"}
     return tokens
 
 

@@ -36,10 +36,13 @@ class Unauthenticated(EngineError):
 
 @dataclass(frozen=True)
 class FieldError:
-    """One invalid value: a JSON pointer into the submitted document and a message."""
+    """One invalid value: a JSON pointer into the submitted document and a message; ``keyword``
+    names the JSON Schema rule it broke (``required``, ``minLength`` ...) when one did, so a
+    page can word the message in the reader's language."""
 
     pointer: str
     message: str
+    keyword: str | None = None
 
 
 class InvalidInput(EngineError):

@@ -360,3 +360,16 @@ def instance_history(actor, instance_id: str) -> list[AuditEvent]:
             .where(Task.instance_id == row.id, TaskCandidateGroup.group_name.in_(INTERNAL_GROUPS))
         )
         return applicant_history(events, actor, set(internal))
+
+
+def instance_tasks(config, actor, instance_id: str) -> list[Task]:
+    """Every human task of the case, open and done, in the order they arose (流转记录)."""
+    with UnitOfWork() as uow:
+        row = _readable_instance(uow, actor, instance_id)
+        rows = uow.session.scalars(
+            select(Task).where(Task.instance_id == row.id).order_by(Task.created_at, Task.id)
+        ).all()
+        now = config.clock.now()
+        if bound_institution(actor) is None:
+            return [t.with_oversight(now) for t in rows]
+        return [applicant_task(t.with_oversight(now), actor) for t in rows if not is_internal(t)]

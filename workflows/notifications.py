@@ -6,18 +6,46 @@ from sqlalchemy import func, or_, select
 
 from workflows.access import bound_institution
 from workflows.persistence.database import UnitOfWork
-from workflows.persistence.models import Notification, ProcessInstance
+from workflows.persistence.models import Notification, ProcessInstance, User
 
 
-def list_notifications(actor, page: int, page_size: int) -> tuple[list[Notification], int]:
-    """Notices addressed to ``actor`` or one of their groups, newest first (for an applicant's
-    account, only those about its institution's cases)."""
+def _addressed_to(actor):
     stmt = select(Notification).where(
         or_(Notification.recipient_user == actor.name, Notification.recipient_group.in_(actor.groups))
     )
     if (code := bound_institution(actor)) is not None:
         own_cases = select(ProcessInstance.id).where(ProcessInstance.applicant_code == code)
         stmt = stmt.where(Notification.instance_id.in_(own_cases))
+    return stmt
+
+
+def unread_count(config, actor) -> int:
+    """Notices for ``actor`` newer than the newest they have seen (the inbox tab's badge)."""
+    with UnitOfWork() as uow:
+        seen = uow.session.scalar(select(User.notifications_seen_id).where(User.name == actor.name))
+        stmt = _addressed_to(actor).where(Notification.id > (seen or 0))
+        return uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
+
+
+def seen_up_to(config, actor) -> int:
+    """The newest notice ``actor`` has seen (0: none)."""
+    with UnitOfWork() as uow:
+        return uow.session.scalar(select(User.notifications_seen_id).where(User.name == actor.name)) or 0
+
+
+def mark_notifications_seen(config, actor, up_to: int) -> None:
+    """``actor`` has seen every notice up to ``up_to`` (the newest shown to them)."""
+    with UnitOfWork() as uow:
+        user = uow.session.scalar(select(User).where(User.name == actor.name))
+        if user is not None and up_to > user.notifications_seen_id:
+            user.notifications_seen_id = up_to
+            uow.commit()
+
+
+def list_notifications(actor, page: int, page_size: int) -> tuple[list[Notification], int]:
+    """Notices addressed to ``actor`` or one of their groups, newest first (for an applicant's
+    account, only those about its institution's cases)."""
+    stmt = _addressed_to(actor)
     with UnitOfWork() as uow:
         total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
         rows = uow.session.scalars(

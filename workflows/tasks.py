@@ -52,8 +52,24 @@ def worklist(config, actor, filters: dict, page: int, page_size: int) -> tuple[l
     With ``overdue`` or ``level``, supervisors (效能监察) see every open task, not just theirs.
     """
     now = config.clock.now()
+    stmt = open_tasks(actor, filters, now)
+    with UnitOfWork() as uow:
+        total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        rows = uow.session.scalars(
+            stmt.order_by(Task.due_at.asc().nulls_last(), Task.created_at, Task.id)
+            .offset((page - 1) * page_size)
+            .limit(page_size)
+        ).all()
+        if bound_institution(actor) is not None:
+            return [applicant_task(t.with_oversight(now), actor) for t in rows], total
+        return [t.with_oversight(now) for t in rows], total
+
+
+def open_tasks(actor, filters: dict, now):
+    """The query of the open tasks ``actor`` may work on that match the worklist's ``filters``
+    (with ``mine``, a supervisor filtering by level sees only their own tasks too)."""
     stmt = select(Task).where(Task.state == "ready")
-    oversight = filters.get("overdue") is not None or filters.get("level")
+    oversight = (filters.get("overdue") is not None or filters.get("level")) and not filters.get("mine")
     if not (oversight and may_oversee_tasks(actor)):
         mine = Task.assignee == actor.name
         of_my_groups = Task.assignee.is_(None) & exists().where(
@@ -65,22 +81,12 @@ def worklist(config, actor, filters: dict, page: int, page_size: int) -> tuple[l
             Task.instance_id.in_(select(ProcessInstance.id).where(ProcessInstance.applicant_code == code))
         )
     stmt = _oversight_filter(stmt, filters, now)
-    if filters.get("process_key"):
-        stmt = stmt.where(Task.process_key == filters["process_key"])
-    if filters.get("business_key"):
-        stmt = stmt.where(Task.business_key == filters["business_key"])
+    for name in ("process_key", "business_key", "bpmn_id"):
+        if filters.get(name):
+            stmt = stmt.where(getattr(Task, name) == filters[name])
     if filters.get("due_before"):
         stmt = stmt.where(Task.due_at < filters["due_before"])
-    with UnitOfWork() as uow:
-        total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
-        rows = uow.session.scalars(
-            stmt.order_by(Task.due_at.asc().nulls_last(), Task.created_at, Task.id)
-            .offset((page - 1) * page_size)
-            .limit(page_size)
-        ).all()
-        if code is not None:
-            return [applicant_task(t.with_oversight(now), actor) for t in rows], total
-        return [t.with_oversight(now) for t in rows], total
+    return stmt
 
 
 def _oversight_filter(stmt, filters: dict, now):
@@ -118,6 +124,21 @@ def _task(uow, actor, task_id: str) -> Task:
 def _check_permitted(actor, task: Task, may_read_all: bool = False) -> None:
     if not (may_work_on(actor, task) or (may_read_all and is_admin(actor))):
         raise NotPermitted("this task belongs to a group you are not in")
+
+
+def allowed_actions(actor, task) -> frozenset[str]:
+    """What ``actor`` may do with ``task`` now: the checks ``claim_task``, ``unclaim_task`` and
+    ``complete_task`` make, so a page offers exactly the controls that will succeed."""
+    if task.state != "ready":
+        return frozenset()
+    actions = set()
+    if may_work_on(actor, task) and task.assignee in (None, actor.name):
+        actions.add("complete")
+        if task.assignee is None:
+            actions.add("claim")
+    if task.assignee is not None and (task.assignee == actor.name or is_admin(actor)):
+        actions.add("release")
+    return frozenset(actions)
 
 
 def get_task(config, actor, task_id: str) -> TaskDetail:

@@ -1,4 +1,9 @@
-"""Staff accounts, groups and token authentication."""
+"""Staff accounts, groups, token authentication and the web UI's passwords.
+
+Passwords are stored as argon2id hashes (argon2-cffi's defaults). After ``MAX_FAILED_LOGINS``
+wrong passwords in a row an account is locked for ``LOCKOUT``: every attempt meanwhile is
+refused, the right password included, so guessing costs time whatever the guesser does.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,27 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 
 from workflows.access import APPLICANT
 from workflows.engine.forms import is_credit_code
-from workflows.errors import InvalidInput
+from workflows.errors import FieldError, InvalidInput, NotFound, Unauthenticated
 from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import ApiToken, User
 from workflows.persistence.models.types import utcnow
 
 _NAME = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
 _GROUP = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 8
+_hasher = PasswordHasher()
+# Verified when the user does not exist, so both answers take as long.
+_DUMMY_HASH = _hasher.hash("not a password of anyone")
 
 
 @dataclass(frozen=True)
@@ -93,3 +107,73 @@ def authenticate(token: str) -> Actor | None:
     if row is None:
         return None
     return Actor(row.name, frozenset(row.groups), institution=row.institution_code)
+
+
+@dataclass(frozen=True)
+class Login:
+    """A successful login: what the session keeps (user id and session version) and the actor."""
+
+    user_id: int
+    session_version: int
+    actor: Actor
+
+
+def set_password(config, name: str, password: str) -> None:
+    """Set (or replace) a user's password; open sessions of the user end, a lock-out is lifted."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        message = f"at least {MIN_PASSWORD_LENGTH} characters"
+        raise InvalidInput(f"the password is too short: {message}", [FieldError("/password", message)])
+    with UnitOfWork() as uow:
+        user = uow.session.scalar(select(User).where(User.name == name))
+        if user is None:
+            raise NotFound(f"user '{name}' does not exist")
+        user.password_hash = _hasher.hash(password)
+        user.session_version += 1
+        user.failed_logins, user.locked_until = 0, None
+        uow.commit()
+
+
+def log_in(config, name: str, password: str) -> Login:
+    """Check a user's password. Wrong name or password: ``Unauthenticated``; a locked account:
+    ``Unauthenticated`` with ``locked_until``. Each failure counts towards the lock-out."""
+    now = config.clock.now()
+    with UnitOfWork() as uow:
+        user = uow.session.scalar(select(User).where(User.name == name, User.active.is_(True)))
+        if user is not None and user.locked_until is not None and user.locked_until > now:
+            raise Unauthenticated("the account is locked", locked_until=user.locked_until)
+        if not _password_matches(user.password_hash if user else None, password):
+            if user is not None:
+                _count_failure(user, now)
+                uow.commit()
+            raise Unauthenticated("wrong user name or password")
+        user.failed_logins, user.locked_until = 0, None
+        if _hasher.check_needs_rehash(user.password_hash):
+            user.password_hash = _hasher.hash(password)
+        uow.commit()
+        return Login(user.id, user.session_version, _actor(user))
+
+
+def _password_matches(stored: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _count_failure(user: User, now: datetime) -> None:
+    user.failed_logins += 1
+    if user.failed_logins >= MAX_FAILED_LOGINS:
+        user.failed_logins, user.locked_until = 0, now + LOCKOUT
+
+
+def session_actor(config, user_id: int, session_version: int) -> Actor | None:
+    """The actor of a web session, or None once the user is gone, inactive or changed password."""
+    with UnitOfWork() as uow:
+        user = uow.session.get(User, user_id)
+        if user is None or not user.active or user.session_version != session_version:
+            return None
+        return _actor(user)
+
+
+def _actor(user: User) -> Actor:
+    return Actor(user.name, frozenset(user.groups), institution=user.institution_code)

@@ -25,15 +25,32 @@ from workflows.persistence.models import DrawRecord, Person
 def get_draw(actor, draw_id: int):
     """A draw record as ``actor`` may see it."""
     with UnitOfWork() as uow:
-        record = _readable(uow, actor, draw_id)
+        return _as_seen(uow, actor, _readable(uow, actor, draw_id))
+
+
+def case_draws(actor, business_key: str | None) -> list:
+    """The draws of a case (by business key), oldest first: those ``actor`` may read, as they may."""
+    if not business_key:
+        return []
+    with UnitOfWork() as uow:
+        records = uow.session.scalars(
+            select(DrawRecord).where(DrawRecord.business_key == business_key).order_by(DrawRecord.id)
+        ).all()
         if may_read_every_draw(actor):
-            return record
+            return list(records)
         own = _person_ids(uow, actor)
-        shown = SimpleNamespace(**{c: getattr(record, c) for c in DrawRecord.__table__.columns.keys()})
-        shown.exclusions = [
-            e for e in record.exclusions if e.get("code") != "conflict" or e.get("person_id") in own
-        ]
-        return shown
+        return [_as_seen(uow, actor, r) for r in records if _part_of(uow, r, own)]
+
+
+def _as_seen(uow, actor, record: DrawRecord):
+    if may_read_every_draw(actor):
+        return record
+    own = _person_ids(uow, actor)
+    shown = SimpleNamespace(**{c: getattr(record, c) for c in DrawRecord.__table__.columns.keys()})
+    shown.exclusions = [
+        e for e in record.exclusions if e.get("code") != "conflict" or e.get("person_id") in own
+    ]
+    return shown
 
 
 def _readable(uow, actor, draw_id: int) -> DrawRecord:

@@ -144,7 +144,7 @@ def validate_form_data(schema: dict, data: dict, prefix: str = "") -> None:
     """Raise ``InvalidInput`` listing every invalid field as a JSON pointer."""
     validator = _validator(json.dumps(schema, sort_keys=True))
     errors = [
-        FieldError(prefix + _pointer(error.absolute_path, error), _message(error))
+        FieldError(prefix + _pointer(error.absolute_path, error), _message(error), str(error.validator))
         for error in sorted(
             islice(validator.iter_errors(data), _MAX_ERRORS), key=lambda e: list(e.absolute_path)
         )

@@ -23,6 +23,14 @@ class User(db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     institution_code: Mapped[str | None] = mapped_column(String(18))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The web UI's login: an argon2 hash, failed attempts since the last success, the end of
+    # a lock-out, and a version that a password change bumps (ending every open session).
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # The newest notification (抄送/催办) the user has seen: newer ones count as unread.
+    notifications_seen_id: Mapped[int] = mapped_column(default=0, server_default="0")
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
