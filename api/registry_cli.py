@@ -54,44 +54,51 @@ registry = AppGroup("registry", help="Registries: people pools, institutions, ch
 @click.option("--by", "by", default="registry-import", help="Who imports (recorded in the audit trail).")
 def import_file(kind, file, by):
     """Create or update records from FILE; nothing is imported if any row is invalid."""
-    name, schema = SCHEMAS[kind]
-    rows, problems = read_rows(file, schema())
-    problems += [_line_problem(e.pointer, e.message) for e in row_problems(name, rows)]
-    if problems:
-        raise click.ClickException(_refusal(file, sorted(problems, key=_line_number)))
     actor = Actor(by, frozenset({ADMIN}), kind="system")
-    try:
-        counts = import_registry(current_app.extensions["engine_config"], actor, name, rows, file.name)
-    except InvalidInput as exc:
-        problems = [_line_problem(e.pointer, e.message) for e in exc.errors]
-        raise click.ClickException(_refusal(file, problems)) from exc
-    except EngineError as exc:
-        raise click.ClickException(exc.detail) from exc
+    config = current_app.extensions["engine_config"]
+    with file.open(encoding="utf-8-sig", newline="") as stream:
+        try:
+            counts, problems = import_csv(config, actor, kind, stream, file.name)
+        except EngineError as exc:
+            raise click.ClickException(exc.detail) from exc
+    if problems:
+        raise click.ClickException(_refusal(file, problems))
     click.echo(
         f"{file.name}: {counts['rows']} rows, {counts['created']} created, {counts['updated']} updated"
     )
 
 
-def read_rows(path: Path, schema: ma.Schema) -> tuple[list[tuple[int, dict]], list[str]]:
+def import_csv(config, actor, kind: str, stream, file_name: str) -> tuple[dict | None, list[str]]:
+    """Import a CSV text stream into the registry ``kind``: the counts, or None and every problem
+    found, each starting with its line number (also the administration page's upload)."""
+    name, schema = SCHEMAS[kind]
+    rows, problems = read_rows(stream, schema())
+    problems += [_line_problem(e.pointer, e.message) for e in row_problems(name, rows)]
+    if problems:
+        return None, sorted(problems, key=_line_number)
+    try:
+        return import_registry(config, actor, name, rows, file_name), []
+    except InvalidInput as exc:
+        return None, [_line_problem(e.pointer, e.message) for e in exc.errors] or [exc.detail]
+
+
+def read_rows(stream, schema: ma.Schema) -> tuple[list[tuple[int, dict]], list[str]]:
     """Rows loaded by the API schema with their first line numbers, and every problem found."""
     rows, problems = [], []
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        reader = csv.DictReader(stream)
-        known = set(schema.fields) | set(_REQUIREMENTS)
-        unknown = [c for c in reader.fieldnames or [] if c not in known]
-        if unknown:
-            return [], [f"line 1: unknown column(s): {', '.join(unknown)}"]
+    reader = csv.DictReader(stream)
+    known = set(schema.fields) | set(_REQUIREMENTS)
+    unknown = [c for c in reader.fieldnames or [] if c not in known]
+    if unknown:
+        return [], [f"line 1: unknown column(s): {', '.join(unknown)}"]
+    line = reader.line_num + 1
+    for raw in reader:
+        if any((cell or "").strip() for cell in raw.pop(None, [])):
+            problems.append(f"line {line}: more cells than header columns")
+        try:
+            rows.append((line, schema.load(_cells(raw))))
+        except ma.ValidationError as exc:
+            problems += [f"line {line}: {column}: {message}" for column, message in _messages(exc.messages)]
         line = reader.line_num + 1
-        for raw in reader:
-            if any((cell or "").strip() for cell in raw.pop(None, [])):
-                problems.append(f"line {line}: more cells than header columns")
-            try:
-                rows.append((line, schema.load(_cells(raw))))
-            except ma.ValidationError as exc:
-                problems += [
-                    f"line {line}: {column}: {message}" for column, message in _messages(exc.messages)
-                ]
-            line = reader.line_num + 1
     return rows, problems
 
 

@@ -15,8 +15,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import and_, func, literal, or_, select
 
-from workflows.access import applicant_task, bound_institution
-from workflows.errors import FieldError, InvalidInput
+from workflows.access import applicant_task, bound_institution, may_oversee_tasks
+from workflows.errors import FieldError, InvalidInput, NotPermitted
 from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import ProcessInstance, Task
 from workflows.persistence.models.types import UTCDateTime
@@ -68,6 +68,14 @@ def inbox(config, actor, filters: dict, sort: str, after: str | None, limit: int
         rows, cursor = _keyset_page(uow, stmt, key, Task.id, descending, after, limit)
     shown = [_shown(task, actor, now) for task, _, _ in rows]
     return Page([Row(t, party) for t, (_, party, _) in zip(shown, rows, strict=True)], total, cursor)
+
+
+def overdue_tasks(config, actor, level: str, limit: int) -> Page:
+    """Every open task of the bureau at ``level`` (``alarm``: overdue, ``warning``), due first:
+    the supervisors' list (督办)."""
+    if not may_oversee_tasks(actor):
+        raise NotPermitted("only supervisors and administrators oversee every task")
+    return inbox(config, actor, {"level": level}, "due", None, limit)
 
 
 def _shown(task: Task, actor, now):

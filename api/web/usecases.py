@@ -9,9 +9,24 @@ from __future__ import annotations
 
 from flask import current_app, g
 
-from workflows import deployments, instances, notifications, tasks, users, worklists
-from workflows.access import is_admin, may_oversee_tasks
+from workflows import (
+    access,
+    case_administration,
+    deployments,
+    holidays,
+    instances,
+    notifications,
+    tasks,
+    users,
+    worklists,
+)
+from workflows import dashboard as dashboard_figures
 from workflows.draws import records as draw_records
+from workflows.jobs import executor as job_executor
+from workflows.portal import delivery
+from workflows.registries import records as registry_records_module
+
+from .. import registry_cli
 
 
 def config():
@@ -33,8 +48,8 @@ def session_actor(user_id: int, session_version: int) -> users.Actor | None:
 def navigation(who) -> dict:
     """What the page frame shows ``who``: the tabs their groups reach and the unread count."""
     return {
-        "oversee": may_oversee_tasks(who),
-        "admin": is_admin(who),
+        "oversee": access.may_oversee_tasks(who),
+        "admin": access.is_admin(who),
         "unread": notifications.unread_count(config(), who),
     }
 
@@ -104,3 +119,58 @@ def case_tracking(instance_id: str) -> dict:
         "history": instances.instance_history(actor(), instance_id),
         "draws": draw_records.case_draws(actor(), view.business_key),
     }
+
+
+def oversight_list(level: str, limit: int) -> worklists.Page:
+    """The bureau's open tasks at ``level`` (supervisors see every one), due first."""
+    return worklists.overdue_tasks(config(), actor(), level, limit)
+
+
+def dashboard() -> dashboard_figures.Dashboard:
+    return dashboard_figures.dashboard(config(), actor())
+
+
+def require_admin() -> None:
+    access.require_admin(actor(), "use the administration pages")
+
+
+def incidents():
+    return job_executor.list_incidents(actor())
+
+
+def retry_incident(job_id: int):
+    return job_executor.retry_incident(config(), actor(), job_id)
+
+
+def cases_in_error(limit: int):
+    items, _ = instances.list_instances(config(), actor(), {"status": "error"}, 1, limit)
+    return items
+
+
+def retry_case(instance_id: str):
+    return case_administration.retry_instance(config(), actor(), instance_id, {})
+
+
+def dead_letters(limit: int):
+    items, _ = delivery.list_outbox(actor(), {"state": "dead"}, 1, limit)
+    return items
+
+
+def redeliver(outbox_id: int):
+    return delivery.redeliver(config(), actor(), outbox_id)
+
+
+def holiday_years():
+    return holidays.list_years()
+
+
+def load_holidays(documents: list[dict]) -> dict:
+    return holidays.load_schedules(config(), actor(), documents, origin="ui")
+
+
+def registry_records(name: str, limit: int):
+    return registry_records_module.list_records(actor(), name, {}, 1, limit)
+
+
+def import_registry_csv(kind: str, stream, file_name: str) -> tuple[dict | None, list[str]]:
+    return registry_cli.import_csv(config(), actor(), kind, stream, file_name)
