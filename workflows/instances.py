@@ -363,11 +363,21 @@ def instance_history(actor, instance_id: str) -> list[AuditEvent]:
 
 
 def instance_tasks(config, actor, instance_id: str) -> list[Task]:
-    """Every human task of the case, open and done, in the order they arose (流转记录)."""
+    """Every human task of the case, open and done, in the order they arose (流转记录: by their
+    ``task_created`` audit event, which orders tasks created at the same moment)."""
     with UnitOfWork() as uow:
         row = _readable_instance(uow, actor, instance_id)
+        created = (
+            select(AuditEvent.task_id, func.min(AuditEvent.id).label("seq"))
+            .where(AuditEvent.instance_id == row.id, AuditEvent.action == "task_created")
+            .group_by(AuditEvent.task_id)
+            .subquery()
+        )
         rows = uow.session.scalars(
-            select(Task).where(Task.instance_id == row.id).order_by(Task.created_at, Task.id)
+            select(Task)
+            .outerjoin(created, created.c.task_id == Task.id)
+            .where(Task.instance_id == row.id)
+            .order_by(Task.created_at, created.c.seq, Task.id)
         ).all()
         now = config.clock.now()
         if bound_institution(actor) is None:

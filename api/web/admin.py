@@ -41,8 +41,15 @@ def retry_incident(job_id):
 
 @blp.route("/cases/<instance_id>/retry", methods=["POST"])
 def retry_case(instance_id):
-    """Run a case's failed step again."""
-    view = usecases.retry_case(instance_id)
+    """Run a case's failed step again, optionally with corrected variables (a JSON object)."""
+    try:
+        variables = json.loads(request.form.get("variables") or "{}")
+    except ValueError:
+        variables = None
+    if not isinstance(variables, dict):
+        flash(_('The corrected variables must be a JSON object, e.g. {"divisor": 5}.'))
+        return redirect(url_for("web.admin.incidents"))
+    view = usecases.retry_case(instance_id, variables)
     flash(
         _("Case %(case)s retried: now %(status)s.", case=view.business_key or instance_id, status=view.status)
     )

@@ -147,8 +147,8 @@ def cases_in_error(limit: int):
     return items
 
 
-def retry_case(instance_id: str):
-    return case_administration.retry_instance(config(), actor(), instance_id, {})
+def retry_case(instance_id: str, variables: dict):
+    return case_administration.retry_instance(config(), actor(), instance_id, variables)
 
 
 def dead_letters(limit: int):

@@ -41,6 +41,11 @@ class Browser:
             self.token = match.group(1)
         return response
 
+    def log_out(self):
+        response = self.post("/ui/logout")
+        self.get("/ui/login")
+        return response
+
     def log_in(self, group: str, name: str | None = None):
         """Create ``name`` (``<group>1``) with a password, log in, return the response."""
         name = name or f"{group}1"
@@ -50,6 +55,7 @@ class Browser:
         self.get("/ui/login")
         response = self.post("/ui/login", {"username": name, "password": password_of(name)})
         assert response.status_code == 302, response.get_data(as_text=True)
+        self.get("/ui/inbox")  # the session is new: so is its CSRF token
         return response
 
 
