@@ -32,16 +32,22 @@ users = AppGroup("users", help="Manage staff users and their API tokens.")
 @click.option("--institution", help="An applicant's institution: its unified social credit code.")
 def create_user(name, groups, institution):
     """Create NAME (or add groups to it) and print a new API token."""
-    click.echo(_or_exit(lambda: create_user_token(name, list(groups), institution)))
+    click.echo(
+        _or_exit(
+            lambda: create_user_token(
+                current_app.extensions["engine_config"], name, list(groups), institution
+            )
+        )
+    )
 
 
 @users.command("demo")
 def demo_users():
     """Create the demo users (printing their tokens), pools, institutions and check items."""
     click.echo("Demo users (send as 'Authorization: Bearer <token>'):")
-    for name, groups, token in _or_exit(demo.create_demo_users):
-        click.echo(f"  {name:<12} {','.join(groups):<28} {token}")
     config = current_app.extensions["engine_config"]
+    for name, groups, token in _or_exit(lambda: demo.create_demo_users(config)):
+        click.echo(f"  {name:<12} {','.join(groups):<28} {token}")
     created = _or_exit(lambda: demo.create_demo_records(config))
     click.echo("Demo records created: " + ", ".join(f"{n} {name}" for name, n in created.items()))
 

@@ -107,11 +107,11 @@ DEMO_CHECK_ITEMS = [
 DEMO_ACTOR = Actor("setup", frozenset({ADMIN}), kind="system")
 
 
-def create_demo_users() -> list[tuple[str, list[str], str]]:
+def create_demo_users(config) -> list[tuple[str, list[str], str]]:
     """Each demo user with a new token: (name, groups, token); applicant1 acts for DEMO_APPLICANT."""
     institutions = {"applicant1": DEMO_APPLICANT["credit_code"]}
     return [
-        (name, groups, create_user_token(name, groups, institutions.get(name)))
+        (name, groups, create_user_token(config, name, groups, institutions.get(name)))
         for name, groups in DEMO_USERS.items()
     ]
 
@@ -125,7 +125,7 @@ def create_demo_records(config) -> dict:
         ("check_items", "code", DEMO_CHECK_ITEMS),
     ):
         for record in records:
-            known, _ = list_records(DEMO_ACTOR, registry, {key: record[key]}, 1, 1)
+            known, _ = list_records(config, DEMO_ACTOR, registry, {key: record[key]}, 1, 1)
             if not known:
                 create_record(config, DEMO_ACTOR, registry, record)
                 created[registry] += 1

@@ -56,7 +56,10 @@ def import_file(kind, file, by):
     """Create or update records from FILE; nothing is imported if any row is invalid."""
     name, schema = SCHEMAS[kind]
     rows, problems = read_rows(file, schema())
-    problems += [_line_problem(e.pointer, e.message) for e in row_problems(name, rows)]
+    problems += [
+        _line_problem(e.pointer, e.message)
+        for e in row_problems(current_app.extensions["engine_config"], name, rows)
+    ]
     if problems:
         raise click.ClickException(_refusal(file, sorted(problems, key=_line_number)))
     actor = Actor(by, frozenset({ADMIN}), kind="system")

@@ -11,10 +11,10 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from api import create_app
+from api.database import db
 from api.settings import database_uri
 from workflows.clock import BUREAU_TZ, ManualClock
 from workflows.config import EngineConfig
-from workflows.persistence.database import db
 from workflows.users import create_user_token
 
 from .factories import credit_code, multipart, shipped_files
@@ -111,7 +111,9 @@ class Auth:
             if group == "applicant":
                 institution = institution or APPLICANT_CODE
             with self.app.app_context():
-                self.tokens[name] = create_user_token(name, [group], institution=institution)
+                self.tokens[name] = create_user_token(
+                    self.app.extensions["engine_config"], name, [group], institution=institution
+                )
         return self.tokens[name]
 
     def headers(self, group: str, name: str | None = None, institution: str | None = None) -> dict:

@@ -40,7 +40,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_user_token(name: str, groups: list[str], institution: str | None = None) -> str:
+def create_user_token(config, name: str, groups: list[str], institution: str | None = None) -> str:
     """Create the user (or add groups to an existing one) and issue a new token.
 
     An applicant's account is bound to its institution (``institution``, a unified social
@@ -54,7 +54,7 @@ def create_user_token(name: str, groups: list[str], institution: str | None = No
     if institution is not None and not is_credit_code(institution):
         raise InvalidInput(f"'{institution}' is not a valid unified social credit code (GB 32100)")
     token = secrets.token_urlsafe(32)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         user = uow.session.scalar(select(User).where(User.name == name))
         if user is None:
             user = User(name=name, groups=sorted(set(groups)), created_at=utcnow())
@@ -78,11 +78,11 @@ def _check_binding(user: User) -> None:
         raise InvalidInput("only applicant accounts are bound to an institution")
 
 
-def authenticate(token: str) -> Actor | None:
+def authenticate(config, token: str) -> Actor | None:
     """The actor a bearer token belongs to, or None."""
     if not token:
         return None
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         row = uow.session.execute(
             select(User.name, User.groups, User.institution_code)
             .join(ApiToken, ApiToken.user_id == User.id)

@@ -5,10 +5,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from api.database import db
 from workflows.draws import drawing as random_draws
 from workflows.engine.services import service_operations
 from workflows.errors import InvalidInput
-from workflows.persistence.database import UnitOfWork, db
+from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import Assignment, AuditEvent, DrawRecord, Institution
 from workflows.registries import records as registries
 from workflows.users import Actor, create_user_token
@@ -39,7 +40,7 @@ def institutions(config, n, **overrides) -> list[str]:
 def inspector(config, name, **overrides) -> int:
     """An inspector with a staff account of their own."""
     username = "u" + name.encode().hex()
-    create_user_token(username, ["inspector"])
+    create_user_token(config, username, ["inspector"])
     body = {
         "name": name,
         "kind": "inspector",
@@ -53,7 +54,7 @@ def inspector(config, name, **overrides) -> int:
 
 
 def in_uow(function, config, **kwargs) -> dict:
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         result = function(uow, config, PLAN, **kwargs)
         uow.commit()
     return result
@@ -115,7 +116,7 @@ def test_asking_for_more_targets_than_exist_is_reported(config):
 
 
 def test_invalid_sampling_parameters_are_refused_with_pointers(config):
-    with pytest.raises(InvalidInput) as caught, UnitOfWork() as uow:
+    with pytest.raises(InvalidInput) as caught, UnitOfWork(config.sessions) as uow:
         random_draws.draw_inspection_targets(uow, config, PLAN, proportion=1.5, weights={"E": 1})
     assert sorted(e.pointer for e in caught.value.errors) == ["/proportion", "/weights/E"]
 
@@ -161,13 +162,13 @@ def test_too_few_inspectors_is_reported_not_raised(config):
 
 def test_certificate_status_follows_the_approval_and_creates_unknown_institutions(config):
     code = institution_body()["credit_code"]
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         row = registries.set_certificate_status(
             uow, code, "valid", "202612000001", at=config.clock.now(), name="天津某检测公司"
         )
         uow.commit()
     assert (row.name, row.certificate_status, row.type) == ("天津某检测公司", "valid", "testing_institution")
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         registries.set_certificate_status(uow, code, "revoked", at=config.clock.now())
         uow.commit()
     row = db.session.scalar(select(Institution).where(Institution.credit_code == code))
@@ -180,7 +181,7 @@ def test_service_operations_draw_targets_then_their_inspectors(config):
     institutions(config, 3)
     for n in range(2):
         inspector(config, f"检查员{n}")
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         operations = service_operations(config, uow, {})
         targets = operations["draw_inspection_targets"]({}, business_key=PLAN, count=2)
         team = operations["draw_inspectors"]({}, business_key=PLAN, targets_draw_id=targets["draw_id"])
@@ -194,7 +195,7 @@ def test_a_targets_redraw_records_the_draw_it_replaces(config):
     institutions(config, 3)
     failed = in_uow(random_draws.draw_inspection_targets, config, count=5)
     redraw = in_uow(random_draws.draw_inspection_targets, config, count=1, previous_draw_id=failed["draw_id"])
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         assert uow.session.get(DrawRecord, redraw["draw_id"]).previous_draw_id == failed["draw_id"]
 
 
@@ -204,7 +205,7 @@ def test_a_redraw_replaces_only_a_draw_of_its_kind_for_the_same_case(config, oth
     targets = in_uow(random_draws.draw_inspection_targets, config, count=1)
     previous = {"missing": 999, "other_kind": targets["draw_id"]}.get(other)
     if other == "other_case":
-        with UnitOfWork() as uow:
+        with UnitOfWork(config.sessions) as uow:
             previous = random_draws.draw_inspectors(
                 uow, config, "PLAN-OTHER", targets=[t["credit_code"] for t in targets["targets"]]
             )["draw_id"]

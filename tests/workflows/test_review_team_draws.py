@@ -5,11 +5,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from api.database import db
 from workflows.draws import drawing as random_draws
 from workflows.draws.records import replay_draw
 from workflows.engine.services import service_operations
 from workflows.errors import Conflict
-from workflows.persistence.database import UnitOfWork, db
+from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import Assignment, AuditEvent, DrawRecord
 from workflows.registries import records as registries
 from workflows.users import Actor, create_user_token
@@ -29,7 +30,7 @@ def config(app):
 def add_person(config, name, fields=("食品",), can_lead=False, kind="reviewer", **extra) -> int:
     """A pool person with a staff account of their own."""
     username = "u" + name.encode().hex()
-    create_user_token(username, ["reviewer"])
+    create_user_token(config, username, ["reviewer"])
     values = {
         "name": name,
         "kind": kind,
@@ -47,7 +48,7 @@ def add_conflict(config, person_id, kind, start, end=None) -> None:
 
 
 def draw(config, fields=("食品",), key="CASE-1", **kwargs) -> dict:
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         result = random_draws.draw_review_team(uow, config, list(fields), INSTITUTION, key, **kwargs)
         uow.commit()
     return result
@@ -140,13 +141,13 @@ def test_seat_responses_go_through_the_service_operation_and_are_audited(config)
     result = draw(config)
     leader = result["team"][0]["person_id"]
     respond = {"draw_id": result["draw_id"], "person_id": leader}
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         confirmed = service_operations(config, uow, {})["set_assignment_status"](
             {}, status="confirmed", **respond
         )
         uow.commit()
     assert confirmed == {**respond, "status": "confirmed"}
-    with pytest.raises(Conflict), UnitOfWork() as uow:
+    with pytest.raises(Conflict), UnitOfWork(config.sessions) as uow:
         service_operations(config, uow, {})["set_assignment_status"]({}, status="pending", **respond)
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "assignment_updated"))
     assert (event.actor, event.business_key, event.details["status"]) == ("system", "CASE-1", "confirmed")

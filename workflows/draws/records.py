@@ -22,9 +22,9 @@ from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import DrawRecord, Person
 
 
-def get_draw(actor, draw_id: int):
+def get_draw(config, actor, draw_id: int):
     """A draw record as ``actor`` may see it."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         record = _readable(uow, actor, draw_id)
         if may_read_every_draw(actor):
             return record
@@ -74,7 +74,7 @@ def _drawn_people(record: DrawRecord) -> set[int]:
 
 def replay_draw(config, actor, draw_id: int) -> dict:
     """Recompute a draw from its stored candidates, exclusions, parameters and seed; audited."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         record = _readable(uow, actor, draw_id)
         if record.algorithm_version != ALGORITHM_VERSION:
             raise Conflict(
