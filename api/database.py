@@ -5,9 +5,9 @@ request (app context), Flask-Migrate runs the migrations. The engine only ever s
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 
-from workflows.persistence.database import ENGINE_OPTIONS, Base, configure_engine
+from workflows.wiring import ENGINE_OPTIONS, METADATA, configure_engine
 
-db = SQLAlchemy(metadata=Base.metadata, engine_options=ENGINE_OPTIONS)
+db = SQLAlchemy(metadata=METADATA, engine_options=ENGINE_OPTIONS)
 
 
 def init_app(app, migrations: str) -> None:

@@ -22,6 +22,7 @@ from workflows.errors import Conflict, NotFound
 from workflows.jobs.backoff import retry_delay
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
+from workflows.persistence.models import OUTBOX_STATES as OUTBOX_STATES  # for the API's schemas
 from workflows.persistence.models import Job, OutboxEvent, PortalCase, PortalClient
 from workflows.portal.clients import client_of
 from workflows.portal.outbox import ensure_delivery_job, lock_case

@@ -16,6 +16,15 @@ from workflows.errors import Conflict, FieldError, InvalidInput, NotFound, NotPe
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import ConflictOfInterest, Institution, Person, User
+from workflows.persistence.models.registries import (  # noqa: F401 (choices the API's schemas offer)
+    ASSIGNMENT_ROLES,
+    ASSIGNMENT_STATUSES,
+    CERTIFICATE_STATUSES,
+    CONFLICT_KINDS,
+    CREDIT_CLASSES,
+    INSTITUTION_TYPES,
+    PERSON_KINDS,
+)
 from workflows.registries.rules import (
     CONFLICTS,
     INSTITUTIONS,

@@ -33,6 +33,7 @@ from workflows.deadlines.periods import Period, last_day
 from workflows.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
+from workflows.persistence.models import RESTRICTION_KINDS as RESTRICTION_KINDS  # for the API's schemas
 from workflows.persistence.models import ApplicationRestriction
 from workflows.users import SYSTEM
 
