@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from api.database import db
 from workflows.draws import drawing as random_draws
 from workflows.engine.services import service_operations
 from workflows.errors import InvalidInput
@@ -18,12 +17,6 @@ from ..factories import check_item_body, institution_body
 
 ADMIN = Actor("admin1", frozenset({"admin"}))
 PLAN = "PLAN-2026-01"
-
-
-@pytest.fixture
-def config(app):
-    with app.app_context():
-        yield app.extensions["engine_config"]
 
 
 def add(config, name, body) -> object:
@@ -91,7 +84,9 @@ def test_targets_by_count_and_by_check_item(config):
 
 def test_revoked_and_excluded_institutions_are_not_drawn_and_the_reason_is_kept(config):
     revoked, skipped, kept = institutions(config, 3)
-    registries.update_record(config, ADMIN, "institutions", _id(revoked), {"certificate_status": "revoked"})
+    registries.update_record(
+        config, ADMIN, "institutions", _id(config, revoked), {"certificate_status": "revoked"}
+    )
     result = in_uow(
         random_draws.draw_inspection_targets,
         config,
@@ -100,13 +95,13 @@ def test_revoked_and_excluded_institutions_are_not_drawn_and_the_reason_is_kept(
         weights={"A": 1, "B": 2, "C": 3, "D": 4},
     )
     assert codes(result) == {kept}
-    stored = db.session.get(DrawRecord, result["draw_id"])
+    stored = config.sessions().get(DrawRecord, result["draw_id"])
     assert sorted(e["code"] for e in stored.exclusions) == ["certificate_revoked", "excluded"]
     assert stored.parameters["weights"] == {"A": 1, "B": 2, "C": 3, "D": 4}
 
 
-def _id(code) -> int:
-    return db.session.scalar(select(Institution.id).where(Institution.credit_code == code))
+def _id(config, code) -> int:
+    return config.sessions().scalar(select(Institution.id).where(Institution.credit_code == code))
 
 
 def test_asking_for_more_targets_than_exist_is_reported(config):
@@ -133,9 +128,9 @@ def test_at_least_two_inspectors_per_target_with_recusal(config):
     drawn = {a["credit_code"]: [i["person_id"] for i in a["inspectors"]] for a in result["assignments"]}
     assert len(drawn[first]) == len(set(drawn[first])) == 2 and conflicted not in drawn[first]
     assert set(drawn[first]) <= set(others) and len(drawn[second]) == 2
-    [recusal] = db.session.get(DrawRecord, result["draw_id"]).exclusions
+    [recusal] = config.sessions().get(DrawRecord, result["draw_id"]).exclusions
     assert recusal["person_id"] == conflicted and recusal["target"] == first and recusal["code"] == "conflict"
-    seats = db.session.execute(select(Assignment.credit_code, Assignment.role)).all()
+    seats = config.sessions().execute(select(Assignment.credit_code, Assignment.role)).all()
     assert sorted(seats) == sorted([(first, "inspector")] * 2 + [(second, "inspector")] * 2)
 
 
@@ -157,7 +152,7 @@ def test_too_few_inspectors_is_reported_not_raised(config):
     inspector(config, "唯一检查员")
     result = in_uow(random_draws.draw_inspectors, config, targets=[target])
     assert result["ok"] is False and result["problems"] == [{"credit_code": target, "eligible": 1}]
-    assert db.session.scalars(select(Assignment)).all() == []
+    assert config.sessions().scalars(select(Assignment)).all() == []
 
 
 def test_certificate_status_follows_the_approval_and_creates_unknown_institutions(config):
@@ -171,9 +166,9 @@ def test_certificate_status_follows_the_approval_and_creates_unknown_institution
     with UnitOfWork(config.sessions) as uow:
         registries.set_certificate_status(uow, code, "revoked", at=config.clock.now())
         uow.commit()
-    row = db.session.scalar(select(Institution).where(Institution.credit_code == code))
+    row = config.sessions().scalar(select(Institution).where(Institution.credit_code == code))
     assert (row.certificate_status, row.certificate_no) == ("revoked", "202612000001")
-    actions = db.session.scalars(select(AuditEvent.action)).all()
+    actions = config.sessions().scalars(select(AuditEvent.action)).all()
     assert actions == ["certificate_status_set", "certificate_status_set"]
 
 
@@ -187,7 +182,10 @@ def test_service_operations_draw_targets_then_their_inspectors(config):
         team = operations["draw_inspectors"]({}, business_key=PLAN, targets_draw_id=targets["draw_id"])
         uow.commit()
     assert targets["ok"] and team["ok"] and len(team["assignments"]) == 2
-    assert db.session.scalar(select(DrawRecord.drawn_by).where(DrawRecord.id == team["draw_id"])) == "system"
+    assert (
+        config.sessions().scalar(select(DrawRecord.drawn_by).where(DrawRecord.id == team["draw_id"]))
+        == "system"
+    )
     assert isinstance(team["seed"], str) and int(team["seed"]) < 2**64
 
 
