@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 
 from flask import Flask
-from flask_migrate import Migrate
 
 from workflows.config import EngineConfig
-from workflows.persistence.database import configure_engine, db
+from workflows.wiring import register
 
-from . import auth, cli, errors, health, settings
+from . import auth, cli, database, errors, health, settings
 from .admin.routes import blp as admin_blp
 from .definitions.routes import blp as definitions_blp
 from .deployments.routes import blp as deployments_blp
@@ -40,13 +39,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.config["SECRET_KEY"] = app.config.get("SECRET_KEY") or settings.secret_key(app.instance_path)
     os.makedirs(app.instance_path, exist_ok=True)
 
-    db.init_app(app)
-    with app.app_context():
-        configure_engine(db.engine)
-    Migrate(app, db, directory=MIGRATIONS)
-    app.extensions["engine_config"] = app.config.get("ENGINE_CONFIG") or EngineConfig.from_settings(
-        app.config
-    )
+    database.init_app(app, MIGRATIONS)
+    config = app.config.get("ENGINE_CONFIG") or EngineConfig.from_settings(app.config)
+    config.sessions = config.sessions or database.db.session
+    app.extensions["engine_config"] = config
+    register()
 
     api = Api(app)
     blueprints = (deployments_blp, definitions_blp, instances_blp, tasks_blp, messages_blp)

@@ -31,7 +31,11 @@ def _authenticate() -> None:
         portal_auth.authenticate_portal()
         return
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    actor = authenticate(token.strip()) if scheme.lower() == "bearer" else None
+    actor = (
+        authenticate(current_app.extensions["engine_config"], token.strip())
+        if scheme.lower() == "bearer"
+        else None
+    )
     if actor is None:
         raise Unauthenticated("send a valid API token as 'Authorization: Bearer <token>'")
     g.actor = actor

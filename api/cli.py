@@ -32,7 +32,13 @@ users = AppGroup("users", help="Manage staff users and their API tokens.")
 @click.option("--institution", help="An applicant's institution: its unified social credit code.")
 def create_user(name, groups, institution):
     """Create NAME (or add groups to it) and print a new API token."""
-    click.echo(_or_exit(lambda: create_user_token(name, list(groups), institution)))
+    click.echo(
+        _or_exit(
+            lambda: create_user_token(
+                current_app.extensions["engine_config"], name, list(groups), institution
+            )
+        )
+    )
 
 
 @users.command("set-password")

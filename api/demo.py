@@ -118,7 +118,7 @@ def create_demo_users(config) -> list[tuple[str, list[str], str, str]]:
     institutions = {"applicant1": DEMO_APPLICANT["credit_code"]}
     users = []
     for name, groups in DEMO_USERS.items():
-        token = create_user_token(name, groups, institutions.get(name))
+        token = create_user_token(config, name, groups, institutions.get(name))
         set_password(config, name, demo_password(name))
         users.append((name, groups, demo_password(name), token))
     return users
@@ -133,7 +133,7 @@ def create_demo_records(config) -> dict:
         ("check_items", "code", DEMO_CHECK_ITEMS),
     ):
         for record in records:
-            known, _ = list_records(DEMO_ACTOR, registry, {key: record[key]}, 1, 1)
+            known, _ = list_records(config, DEMO_ACTOR, registry, {key: record[key]}, 1, 1)
             if not known:
                 create_record(config, DEMO_ACTOR, registry, record)
                 created[registry] += 1

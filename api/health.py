@@ -1,6 +1,6 @@
 """Liveness check and the locally served assets of the API documentation page."""
 
-from flask import Blueprint, jsonify, send_from_directory
+from flask import Blueprint, current_app, jsonify, send_from_directory
 from swagger_ui_bundle import swagger_ui_path
 
 from workflows.health import database_answers
@@ -17,7 +17,7 @@ docs_assets = Blueprint("docs_assets", __name__)
 @public
 def healthz():
     """200 when the database answers, 503 otherwise (no authentication)."""
-    if database_answers():
+    if database_answers(current_app.extensions["engine_config"]):
         return jsonify(status="ok")
     return problem(503, "Service Unavailable", "the database does not answer")
 

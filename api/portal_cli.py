@@ -47,7 +47,7 @@ def item(code, process_key, name, steps, decision_prefix):
 @portal.command("items")
 def items():
     """List the service item codes the portal may submit."""
-    for row in list_service_items():
+    for row in list_service_items(current_app.extensions["engine_config"]):
         state = "" if row.active else " (inactive)"
         click.echo(f"{row.code}  {row.process_key}  {row.name}{state}")
 

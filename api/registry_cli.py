@@ -73,7 +73,10 @@ def import_csv(config, actor, kind: str, stream, file_name: str) -> tuple[dict |
     found, each starting with its line number (also the administration page's upload)."""
     name, schema = SCHEMAS[kind]
     rows, problems = read_rows(stream, schema())
-    problems += [_line_problem(e.pointer, e.message) for e in row_problems(name, rows)]
+    problems += [
+        _line_problem(e.pointer, e.message)
+        for e in row_problems(current_app.extensions["engine_config"], name, rows)
+    ]
     if problems:
         return None, sorted(problems, key=_line_number)
     try:

@@ -5,7 +5,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from workflows.persistence.database import db
+from api.database import db
 
 
 def _migrated_schema_matches_models(app):

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from workflows.persistence.database import db
+from api.database import db
 from workflows.persistence.models import AuditEvent, CheckItem, ConflictOfInterest, Institution, Person
 from workflows.users import create_user_token
 
@@ -21,7 +21,7 @@ def staff_accounts(app):
     """The accounts the pool files below name."""
     with app.app_context():
         for name, group in (("wang", "team_leader"), ("zhao", "inspector"), ("sun", "reviewer")):
-            create_user_token(name, [group])
+            create_user_token(app.extensions["engine_config"], name, [group])
 
 
 def run_import(app, tmp_path, kind, text, name="pool.csv"):

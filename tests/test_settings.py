@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from api import create_app
+from api.database import db
 from api.settings import DECLARED
 from workflows.config import EngineConfig
-from workflows.persistence.database import db
 from workflows.users import create_user_token
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -84,7 +84,8 @@ def test_json_depth_from_the_environment_bounds_request_bodies(monkeypatch, tmp_
     app = _app(tmp_path)
     with app.app_context():
         db.create_all()
-        headers = {"Authorization": f"Bearer {create_user_token('clerk1', ['clerk'])}"}
+        token = create_user_token(app.extensions["engine_config"], "clerk1", ["clerk"])
+        headers = {"Authorization": f"Bearer {token}"}
     body = {"name": "m", "business_key": "K-1", "variables": {"a": {"b": {"c": 1}}}}
     response = app.test_client().post("/api/v1/messages", json=body, headers=headers)
     assert response.status_code == 422

@@ -22,7 +22,7 @@ def _administer(actor, instance_id: str):
 
 def cancel_instance(config, actor, instance_id: str, reason: str | None = None) -> InstanceView:
     _administer(actor, instance_id)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         row = runtime.lock_instance(uow, instance_id)
         if row.status in CLOSED_STATUSES:
             raise Conflict(f"the instance is already {row.status}")
@@ -45,7 +45,7 @@ def resume_instance(config, actor, instance_id: str) -> InstanceView:
 
 def _set_suspended(config, actor, instance_id: str, suspend: bool) -> InstanceView:
     _administer(actor, instance_id)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         row = runtime.lock_instance(uow, instance_id)
         expected, new = ("running", "suspended") if suspend else ("suspended", "running")
         if row.status != expected:
@@ -68,7 +68,7 @@ def _set_suspended(config, actor, instance_id: str, suspend: bool) -> InstanceVi
 def retry_instance(config, actor, instance_id: str, variables: dict | None = None) -> InstanceView:
     """Run the failed element again, optionally after correcting variables (an incident fix)."""
     _administer(actor, instance_id)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         row = runtime.lock_instance(uow, instance_id)
         if row.status != "error":
             raise Conflict(f"the instance is {row.status}; only instances in error can be retried")

@@ -10,7 +10,7 @@ these declarations.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields
 from typing import Any, NamedTuple, get_type_hints
 
@@ -44,6 +44,8 @@ def declared_settings(cls) -> list[Setting]:
 @dataclass
 class EngineConfig:
     clock: object = field(default_factory=SystemClock)
+    # The session factory every unit of work draws its session from (see persistence.database).
+    sessions: Callable[[], Any] | None = None
     max_task_depth: int = setting(
         "BPM_MAX_TASK_DEPTH",
         900,

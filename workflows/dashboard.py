@@ -41,7 +41,7 @@ def dashboard(config, actor) -> Dashboard:
     if not may_oversee_tasks(actor):
         raise NotPermitted("only supervisors and administrators see the dashboard")
     now = config.clock.now()
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         return Dashboard(
             _open_by_step(uow),
             _on_time_rates(uow),

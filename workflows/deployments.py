@@ -44,7 +44,7 @@ def deploy_definitions(config, actor, files: list[tuple[str, bytes]]) -> list[De
     if not may_deploy(actor):
         raise NotPermitted("only process designers may deploy")
     bpmn, dmn, forms = _classify(files, config.max_json_depth)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         bpmn.update(_bpmn_for_forms_only(uow, bpmn, forms))
         if not bpmn:
             raise InvalidInput("the deployment holds no BPMN file (.bpmn)")
@@ -286,8 +286,8 @@ class _FormResolver:
         return digest
 
 
-def list_definitions(key: str | None = None, all_versions: bool = False) -> list[ProcessDefinition]:
-    with UnitOfWork() as uow:
+def list_definitions(config, key: str | None = None, all_versions: bool = False) -> list[ProcessDefinition]:
+    with UnitOfWork(config.sessions) as uow:
         stmt = select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version)
         if key is not None:
             stmt = stmt.where(ProcessDefinition.key == key)
@@ -296,8 +296,8 @@ def list_definitions(key: str | None = None, all_versions: bool = False) -> list
         return list(uow.session.scalars(stmt))
 
 
-def get_definition(key: str, version: int | None = None) -> ProcessDefinition:
-    with UnitOfWork() as uow:
+def get_definition(config, key: str, version: int | None = None) -> ProcessDefinition:
+    with UnitOfWork(config.sessions) as uow:
         if version is None:
             definition = latest_definition(uow, key)
         else:

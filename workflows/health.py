@@ -3,15 +3,14 @@
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from workflows.persistence.database import db
+from workflows.errors import Conflict
+from workflows.persistence.database import UnitOfWork
 
 
-def database_answers() -> bool:
+def database_answers(config) -> bool:
     try:
-        db.session.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        db.session.rollback()
+        with UnitOfWork(config.sessions) as uow:
+            uow.session.execute(text("SELECT 1"))
+    except (SQLAlchemyError, Conflict):
         return False
-    finally:
-        db.session.rollback()
     return True

@@ -41,7 +41,7 @@ def _check_permitted(actor) -> None:
 
 
 def _load(config, actor, schedules: list[dict], origin: str) -> dict:
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         now, before = config.clock.now(), current_calendar(uow.session)
         for schedule in schedules:
             row = uow.session.get(CalendarYear, schedule["year"]) or CalendarYear(year=schedule["year"])
@@ -122,16 +122,16 @@ def _check_days(days, year, pointer: str, off: set | None = None) -> list[FieldE
     return errors
 
 
-def list_years() -> list[CalendarYear]:
-    with UnitOfWork() as uow:
+def list_years(config) -> list[CalendarYear]:
+    with UnitOfWork(config.sessions) as uow:
         return list(uow.session.scalars(select(CalendarYear).order_by(CalendarYear.year)))
 
 
-def flagged(actor) -> tuple[list[Task], list[ProcessInstance]]:
+def flagged(config, actor) -> tuple[list[Task], list[ProcessInstance]]:
     """Open tasks and cases whose dates reach a year without holiday data."""
     if not may_see_calendar_flags(actor):
         raise NotPermitted("only administrators and supervisors see this list")
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         tasks = uow.session.scalars(
             select(Task).where(Task.state.in_(OPEN_TASK_STATES), Task.calendar_incomplete.is_(True))
         ).all()
@@ -143,7 +143,7 @@ def flagged(actor) -> tuple[list[Task], list[ProcessInstance]]:
 
 def working_day_deadline(config, start, days: int) -> dict:
     """The due moment ``days`` working days after ``start`` (default: now), with completeness."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         calendar = current_calendar(uow.session)
     counted = calendar.add_working_days(start or config.clock.now(), days)
     return {"day": counted.day, "due_at": end_of_day(counted.day), "complete": counted.complete}

@@ -130,7 +130,7 @@ def start_instance(
     key with a different request is a conflict.
     """
     request_hash = _request_hash(key, business_key, variables, version)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         if idempotency_key:
             replay = _replay(uow, actor, idempotency_key, request_hash)
             if replay is not None:
@@ -320,12 +320,12 @@ def is_uuid(value: str) -> bool:
 
 
 def get_instance(config, actor, instance_id: str) -> InstanceView:
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         return instance_view(uow, _readable_instance(uow, actor, instance_id), config.clock.now(), actor)
 
 
 def list_instances(config, actor, filters: dict, page: int, page_size: int) -> tuple[list[InstanceView], int]:
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         stmt = select(ProcessInstance)
         keys = readable_keys(uow, actor)
         if keys is not None:
@@ -344,8 +344,8 @@ def list_instances(config, actor, filters: dict, page: int, page_size: int) -> t
         return [instance_view(uow, r, config.clock.now(), actor) for r in rows], total
 
 
-def instance_history(actor, instance_id: str) -> list[AuditEvent]:
-    with UnitOfWork() as uow:
+def instance_history(config, actor, instance_id: str) -> list[AuditEvent]:
+    with UnitOfWork(config.sessions) as uow:
         row = _readable_instance(uow, actor, instance_id)
         events = list(
             uow.session.scalars(
@@ -365,7 +365,7 @@ def instance_history(actor, instance_id: str) -> list[AuditEvent]:
 def instance_tasks(config, actor, instance_id: str) -> list[Task]:
     """Every human task of the case, open and done, in the order they arose (流转记录: by their
     ``task_created`` audit event, which orders tasks created at the same moment)."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         row = _readable_instance(uow, actor, instance_id)
         created = (
             select(AuditEvent.task_id, func.min(AuditEvent.id).label("seq"))

@@ -41,7 +41,7 @@ def deliver_message(
             "a message names its case: give business_key, or correlation_keys the diagram declares",
             errors=[FieldError("/business_key", "required unless correlation_keys name the case")],
         )
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         matched = _matching(uow, name, business_key, process_key, correlation_keys or {})
         matched = _own_cases(uow, actor, name, matched)
         instance_id = _the_one_case(uow, actor, name, matched)

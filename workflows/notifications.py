@@ -21,7 +21,7 @@ def _addressed_to(actor):
 
 def unread_count(config, actor) -> int:
     """Notices for ``actor`` newer than the newest they have seen (the inbox tab's badge)."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         seen = uow.session.scalar(select(User.notifications_seen_id).where(User.name == actor.name))
         stmt = _addressed_to(actor).where(Notification.id > (seen or 0))
         return uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
@@ -29,24 +29,24 @@ def unread_count(config, actor) -> int:
 
 def seen_up_to(config, actor) -> int:
     """The newest notice ``actor`` has seen (0: none)."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         return uow.session.scalar(select(User.notifications_seen_id).where(User.name == actor.name)) or 0
 
 
 def mark_notifications_seen(config, actor, up_to: int) -> None:
     """``actor`` has seen every notice up to ``up_to`` (the newest shown to them)."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         user = uow.session.scalar(select(User).where(User.name == actor.name))
         if user is not None and up_to > user.notifications_seen_id:
             user.notifications_seen_id = up_to
             uow.commit()
 
 
-def list_notifications(actor, page: int, page_size: int) -> tuple[list[Notification], int]:
+def list_notifications(config, actor, page: int, page_size: int) -> tuple[list[Notification], int]:
     """Notices addressed to ``actor`` or one of their groups, newest first (for an applicant's
     account, only those about its institution's cases)."""
     stmt = _addressed_to(actor)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
         rows = uow.session.scalars(
             stmt.order_by(Notification.id.desc()).offset((page - 1) * page_size).limit(page_size)

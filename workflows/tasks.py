@@ -53,7 +53,7 @@ def worklist(config, actor, filters: dict, page: int, page_size: int) -> tuple[l
     """
     now = config.clock.now()
     stmt = open_tasks(actor, filters, now)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
         rows = uow.session.scalars(
             stmt.order_by(Task.due_at.asc().nulls_last(), Task.created_at, Task.id)
@@ -142,7 +142,7 @@ def allowed_actions(actor, task) -> frozenset[str]:
 
 
 def get_task(config, actor, task_id: str) -> TaskDetail:
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         task = _task(uow, actor, task_id)
         _check_permitted(actor, task, may_read_all=True)
         form = uow.session.get(Form, task.form_hash) if task.form_hash else None
@@ -170,7 +170,7 @@ def _visible_names(uow, row: ProcessInstance, process_key: str) -> set[str]:
 
 
 def claim_task(config, actor, task_id: str) -> Task:
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         task = _task(uow, actor, task_id)
         _check_permitted(actor, task)
         _check_open(task)
@@ -185,7 +185,7 @@ def claim_task(config, actor, task_id: str) -> Task:
 
 
 def unclaim_task(config, actor, task_id: str) -> Task:
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         task = _task(uow, actor, task_id)
         _check_open(task)
         if task.assignee is None:
@@ -223,7 +223,7 @@ def complete_task(config, actor, task_id: str, data: dict) -> tuple[Task, Instan
     Runs under the instance lock; of two concurrent completions exactly one
     succeeds and the other sees a conflict. An unclaimed task is claimed implicitly.
     """
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         task = _task(uow, actor, task_id)
         row = runtime.lock_instance(uow, task.instance_id)
         uow.session.refresh(task)

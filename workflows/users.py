@@ -54,7 +54,7 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_user_token(name: str, groups: list[str], institution: str | None = None) -> str:
+def create_user_token(config, name: str, groups: list[str], institution: str | None = None) -> str:
     """Create the user (or add groups to an existing one) and issue a new token.
 
     An applicant's account is bound to its institution (``institution``, a unified social
@@ -68,7 +68,7 @@ def create_user_token(name: str, groups: list[str], institution: str | None = No
     if institution is not None and not is_credit_code(institution):
         raise InvalidInput(f"'{institution}' is not a valid unified social credit code (GB 32100)")
     token = secrets.token_urlsafe(32)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         user = uow.session.scalar(select(User).where(User.name == name))
         if user is None:
             user = User(name=name, groups=sorted(set(groups)), created_at=utcnow())
@@ -92,11 +92,11 @@ def _check_binding(user: User) -> None:
         raise InvalidInput("only applicant accounts are bound to an institution")
 
 
-def authenticate(token: str) -> Actor | None:
+def authenticate(config, token: str) -> Actor | None:
     """The actor a bearer token belongs to, or None."""
     if not token:
         return None
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         row = uow.session.execute(
             select(User.name, User.groups, User.institution_code)
             .join(ApiToken, ApiToken.user_id == User.id)
@@ -123,7 +123,7 @@ def set_password(config, name: str, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         message = f"at least {MIN_PASSWORD_LENGTH} characters"
         raise InvalidInput(f"the password is too short: {message}", [FieldError("/password", message)])
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         user = uow.session.scalar(select(User).where(User.name == name))
         if user is None:
             raise NotFound(f"user '{name}' does not exist")
@@ -137,7 +137,7 @@ def log_in(config, name: str, password: str) -> Login:
     """Check a user's password. Wrong name or password: ``Unauthenticated``; a locked account:
     ``Unauthenticated`` with ``locked_until``. Each failure counts towards the lock-out."""
     now = config.clock.now()
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         user = uow.session.scalar(select(User).where(User.name == name, User.active.is_(True)))
         if user is not None and user.locked_until is not None and user.locked_until > now:
             raise Unauthenticated("the account is locked", locked_until=user.locked_until)
@@ -168,7 +168,7 @@ def _count_failure(user: User, now: datetime) -> None:
 
 def session_actor(config, user_id: int, session_version: int) -> Actor | None:
     """The actor of a web session, or None once the user is gone, inactive or changed password."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         user = uow.session.get(User, user_id)
         if user is None or not user.active or user.session_version != session_version:
             return None

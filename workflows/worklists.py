@@ -62,7 +62,7 @@ def inbox(config, actor, filters: dict, sort: str, after: str | None, limit: int
         pattern = f"%{filters['q']}%"
         base = base.where(or_(Task.business_key.ilike(pattern), PARTY.ilike(pattern)))
     key, descending = INBOX_SORTS.get(sort, INBOX_SORTS["due"])
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         total = uow.session.scalar(select(func.count()).select_from(base.subquery()))
         stmt = base.add_columns(PARTY, key.label("sort_key"))
         rows, cursor = _keyset_page(uow, stmt, key, Task.id, descending, after, limit)
@@ -86,7 +86,7 @@ def _shown(task: Task, actor, now):
 def inbox_steps(config, actor) -> list[tuple[str, str, str]]:
     """The (process, element, name) of the steps ``actor``'s open tasks are at: the step filter."""
     stmt = open_tasks(actor, {}, config.clock.now()).subquery()
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         rows = uow.session.execute(
             select(stmt.c.process_key, stmt.c.bpmn_id, stmt.c.name).distinct().order_by(stmt.c.process_key)
         )
@@ -100,7 +100,7 @@ def done_tasks(config, actor, after: str | None, limit: int) -> Page:
         .join(ProcessInstance, ProcessInstance.id == Task.instance_id)
         .where(Task.completed_by == actor.name, Task.state == "completed")
     )
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
         rows, cursor = _keyset_page(uow, stmt, Task.completed_at, Task.id, True, after, limit)
     return Page([Row(task, party) for task, party, _ in rows], total, cursor)
@@ -113,7 +113,7 @@ def started_cases(config, actor, after: str | None, limit: int) -> Page:
     )
     if (code := bound_institution(actor)) is not None:
         stmt = stmt.where(ProcessInstance.applicant_code == code)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
         rows, cursor = _keyset_page(
             uow, stmt, ProcessInstance.started_at, ProcessInstance.id, True, after, limit

@@ -20,7 +20,7 @@ blp = Blueprint("admin", __name__, url_prefix="/api/v1", description="Calendar, 
 @blp.response(200, CalendarYearSchema(many=True))
 def calendar_years():
     """Years the bureau has loaded holiday schedules for (the library covers earlier years)."""
-    return schedules.list_years()
+    return schedules.list_years(runtime.config())
 
 
 @blp.route("/admin/calendar/years/<int:year>", methods=["PUT"])
@@ -37,7 +37,7 @@ def put_calendar_year(body, year):
 @blp.problems(403)
 def calendar_incomplete():
     """Open tasks and cases whose dates reach a year without holiday data."""
-    tasks, instances = schedules.flagged(runtime.actor())
+    tasks, instances = schedules.flagged(runtime.config(), runtime.actor())
     now = runtime.config().clock.now()
     return {"tasks": [t.with_oversight(now) for t in tasks], "instances": instances}
 
@@ -55,7 +55,7 @@ def working_days(args):
 @blp.problems(403)
 def incidents():
     """Jobs that failed their last attempt (admin)."""
-    return jobs.list_incidents(runtime.actor())
+    return jobs.list_incidents(runtime.config(), runtime.actor())
 
 
 @blp.route("/incidents/<int:job_id>/retry", methods=["POST"])

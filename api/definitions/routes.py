@@ -2,6 +2,7 @@ from flask import Response
 
 from workflows.deployments import get_definition, list_definitions
 
+from .. import runtime
 from ..smorest import Blueprint
 from .schemas import DefinitionQueryArgsSchema, DefinitionSchema, XmlQueryArgsSchema
 
@@ -15,7 +16,7 @@ blp = Blueprint(
 @blp.response(200, DefinitionSchema(many=True))
 def list_all(args):
     """List the latest version of each process (or every version with all_versions)."""
-    return list_definitions(args.get("key"), args["all_versions"])
+    return list_definitions(runtime.config(), args.get("key"), args["all_versions"])
 
 
 @blp.route("/<key>/xml")
@@ -24,5 +25,5 @@ def list_all(args):
 @blp.problems(404)
 def xml(args, key):
     """The BPMN XML of a version (the latest by default)."""
-    definition = get_definition(key, args.get("version"))
+    definition = get_definition(runtime.config(), key, args.get("version"))
     return Response(definition.bpmn_xml, mimetype="application/xml")

@@ -14,7 +14,7 @@ blp = Blueprint(
 @blp.problems(403, 404)
 def get(draw_id):
     """A draw: who, when, seed, candidates, exclusions with reasons, result."""
-    return draw_records.get_draw(runtime.actor(), draw_id)
+    return draw_records.get_draw(runtime.config(), runtime.actor(), draw_id)
 
 
 @blp.route("/<int:draw_id>/replay", methods=["POST"])

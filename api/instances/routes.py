@@ -60,7 +60,7 @@ def get(instance_id):
 @blp.problems(403, 404)
 def history(instance_id):
     """The audit events of the case, oldest first."""
-    return instances.instance_history(runtime.actor(), instance_id)
+    return instances.instance_history(runtime.config(), runtime.actor(), instance_id)
 
 
 @blp.route("/process-instances/<instance_id>/cancel", methods=["POST"])

@@ -27,7 +27,7 @@ class NotificationSchema(Schema):
 def list_all(pagination_parameters):
     """Reminders and notices for you or your groups, newest first."""
     items, total = list_notifications(
-        runtime.actor(), pagination_parameters.page, pagination_parameters.page_size
+        runtime.config(), runtime.actor(), pagination_parameters.page, pagination_parameters.page_size
     )
     pagination_parameters.item_count = total
     return items

@@ -17,7 +17,7 @@ blp = Blueprint(
 def list_all(args, pagination_parameters):
     """Portal events by state (``dead``: the dead letters) and case, oldest first (admin)."""
     items, total = portal_delivery.list_outbox(
-        runtime.actor(), args, pagination_parameters.page, pagination_parameters.page_size
+        runtime.config(), runtime.actor(), args, pagination_parameters.page, pagination_parameters.page_size
     )
     pagination_parameters.item_count = total
     return items

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import time
 
+from flask import current_app
 from limits.storage import Storage
 from sqlalchemy.exc import SQLAlchemyError
 
 from workflows.health import database_answers
 from workflows.portal import rate_limits
+
+
+def _config():
+    return current_app.extensions["engine_config"]
 
 
 class DatabaseStorage(Storage):
@@ -26,19 +31,19 @@ class DatabaseStorage(Storage):
         return SQLAlchemyError
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        return rate_limits.count_request(key, expiry, amount, time.time())
+        return rate_limits.count_request(_config(), key, expiry, amount, time.time())
 
     def get(self, key: str) -> int:
-        return rate_limits.counted_requests(key, time.time())
+        return rate_limits.counted_requests(_config(), key, time.time())
 
     def get_expiry(self, key: str) -> float:
-        return rate_limits.window_end(key, time.time())
+        return rate_limits.window_end(_config(), key, time.time())
 
     def check(self) -> bool:
-        return database_answers()
+        return database_answers(_config())
 
     def reset(self) -> int | None:
-        return rate_limits.clear_counters()
+        return rate_limits.clear_counters(_config())
 
     def clear(self, key: str) -> None:
-        rate_limits.clear_counters(key)
+        rate_limits.clear_counters(_config(), key)

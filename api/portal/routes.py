@@ -116,5 +116,5 @@ def rate(body, case_no):
 @blp.problems(401)
 def events(args):
     """Your events after the cursor ``after`` (your client sequence), oldest first: catch up by polling."""
-    items = portal_delivery.poll_events(runtime.actor(), args["after"], args["limit"])
+    items = portal_delivery.poll_events(runtime.config(), runtime.actor(), args["after"], args["limit"])
     return {"events": items, "next_after": items[-1]["client_sequence"] if items else args["after"]}

@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from workflows.persistence.models import OUTBOX_STATES
+from workflows.portal.delivery import OUTBOX_STATES
 
 from ..fields import DateTime, Name, Text
 from ..smorest import Schema

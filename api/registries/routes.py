@@ -33,7 +33,12 @@ blp = Blueprint(
 
 def _page(name, args, pagination_parameters):
     items, total = registries.list_records(
-        runtime.actor(), name, args, pagination_parameters.page, pagination_parameters.page_size
+        runtime.config(),
+        runtime.actor(),
+        name,
+        args,
+        pagination_parameters.page,
+        pagination_parameters.page_size,
     )
     pagination_parameters.item_count = total
     return items
@@ -63,7 +68,7 @@ def create_person(body):
 @blp.problems(403, 404)
 def get_person(person_id):
     """A person of the pools."""
-    return registries.get_record(runtime.actor(), "people", person_id)
+    return registries.get_record(runtime.config(), runtime.actor(), "people", person_id)
 
 
 @blp.route("/people/<int:person_id>", methods=["PATCH"])
@@ -80,7 +85,7 @@ def update_person(body, person_id):
 @blp.problems(403, 404)
 def list_conflicts(person_id):
     """A person's conflicts of interest (回避 grounds), oldest first."""
-    return registries.list_conflicts(runtime.actor(), person_id)
+    return registries.list_conflicts(runtime.config(), runtime.actor(), person_id)
 
 
 @blp.route("/people/<int:person_id>/conflicts", methods=["POST"])
@@ -125,7 +130,7 @@ def create_institution(body):
 @blp.problems(403, 404)
 def get_institution(institution_id):
     """An institution."""
-    return registries.get_record(runtime.actor(), "institutions", institution_id)
+    return registries.get_record(runtime.config(), runtime.actor(), "institutions", institution_id)
 
 
 @blp.route("/institutions/<int:institution_id>", methods=["PATCH"])
@@ -161,7 +166,7 @@ def create_check_item(body):
 @blp.problems(403, 404)
 def get_check_item(item_id):
     """A check item."""
-    return registries.get_record(runtime.actor(), "check_items", item_id)
+    return registries.get_record(runtime.config(), runtime.actor(), "check_items", item_id)
 
 
 @blp.route("/check-items/<int:item_id>", methods=["PATCH"])
@@ -181,7 +186,7 @@ def update_check_item(body, item_id):
 def list_assignments(args, pagination_parameters):
     """Seats handed out by draws and their responses, newest first."""
     items, total = assignments.list_assignments(
-        runtime.actor(), args, pagination_parameters.page, pagination_parameters.page_size
+        runtime.config(), runtime.actor(), args, pagination_parameters.page, pagination_parameters.page_size
     )
     pagination_parameters.item_count = total
     return items

@@ -2,7 +2,7 @@ import copy
 
 import marshmallow as ma
 
-from workflows.persistence.models.registries import (
+from workflows.registries.records import (
     ASSIGNMENT_ROLES,
     ASSIGNMENT_STATUSES,
     CERTIFICATE_STATUSES,

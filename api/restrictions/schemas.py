@@ -1,6 +1,6 @@
 import marshmallow as ma
 
-from workflows.persistence.models import RESTRICTION_KINDS
+from workflows.registries.restrictions import RESTRICTION_KINDS
 
 from ..smorest import Schema
 

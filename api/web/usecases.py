@@ -56,7 +56,7 @@ def navigation(who) -> dict:
 
 def process_names() -> dict[str, str]:
     """Each deployed process's name by key (its latest version's)."""
-    return {d.key: d.name or d.key for d in deployments.list_definitions()}
+    return {d.key: d.name or d.key for d in deployments.list_definitions(config())}
 
 
 def inbox(filters: dict, sort: str, after: str | None, limit: int) -> worklists.Page:
@@ -77,7 +77,7 @@ def started_cases(after: str | None, limit: int) -> worklists.Page:
 
 def notifications_page(page: int, limit: int):
     """A page of notices, newest first; showing the first page marks them all seen."""
-    items, total = notifications.list_notifications(actor(), page, limit)
+    items, total = notifications.list_notifications(config(), actor(), page, limit)
     seen = _seen_before(items)
     if page == 1 and items:
         notifications.mark_notifications_seen(config(), actor(), items[0].id)
@@ -116,8 +116,8 @@ def case_tracking(instance_id: str) -> dict:
     return {
         "case": view,
         "steps": instances.instance_tasks(config(), actor(), instance_id),
-        "history": instances.instance_history(actor(), instance_id),
-        "draws": draw_records.case_draws(actor(), view.business_key),
+        "history": instances.instance_history(config(), actor(), instance_id),
+        "draws": draw_records.case_draws(config(), actor(), view.business_key),
     }
 
 
@@ -135,7 +135,7 @@ def require_admin() -> None:
 
 
 def incidents():
-    return job_executor.list_incidents(actor())
+    return job_executor.list_incidents(config(), actor())
 
 
 def retry_incident(job_id: int):
@@ -152,7 +152,7 @@ def retry_case(instance_id: str, variables: dict):
 
 
 def dead_letters(limit: int):
-    items, _ = delivery.list_outbox(actor(), {"state": "dead"}, 1, limit)
+    items, _ = delivery.list_outbox(config(), actor(), {"state": "dead"}, 1, limit)
     return items
 
 
@@ -161,7 +161,7 @@ def redeliver(outbox_id: int):
 
 
 def holiday_years():
-    return holidays.list_years()
+    return holidays.list_years(config())
 
 
 def load_holidays(documents: list[dict]) -> dict:
@@ -169,7 +169,7 @@ def load_holidays(documents: list[dict]) -> dict:
 
 
 def registry_records(name: str, limit: int):
-    return registry_records_module.list_records(actor(), name, {}, 1, limit)
+    return registry_records_module.list_records(config(), actor(), name, {}, 1, limit)
 
 
 def import_registry_csv(kind: str, stream, file_name: str) -> tuple[dict | None, list[str]]:

@@ -6,8 +6,8 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from api.database import db
 from workflows.clock import BUREAU_TZ
-from workflows.persistence.database import db
 from workflows.persistence.models import Job
 
 from ..factories import DATA, CaseDriver, application

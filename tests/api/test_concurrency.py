@@ -5,7 +5,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from workflows.persistence.database import db
+from api.database import db
 from workflows.persistence.models import AuditEvent, Task
 
 from ..factories import CaseDriver, application, business_key

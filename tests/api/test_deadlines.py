@@ -7,8 +7,8 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import select
 
+from api.database import db
 from workflows.clock import BUREAU_TZ
-from workflows.persistence.database import db
 from workflows.persistence.models import Job
 
 from ..factories import DATA, CaseDriver, bpmn_document, multipart, run_worker

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from workflows.persistence.database import db
+from api.database import db
 from workflows.persistence.models import AuditEvent
 
 from ..factories import CaseDriver, application, check_item_body, institution_body

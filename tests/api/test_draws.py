@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from workflows.persistence.database import db
+from api.database import db
 from workflows.persistence.models import AuditEvent, DrawRecord
 
 from ..factories import application, business_key, data_file, multipart, person_body

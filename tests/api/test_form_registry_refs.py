@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from workflows.persistence.database import db
+from api.database import db
 from workflows.persistence.models import AuditEvent
 from workflows.portal.clients import set_service_item
 

@@ -10,26 +10,27 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import select
 
+from api.database import db
 from workflows.jobs import executor as jobs
-from workflows.persistence.database import db
 from workflows.persistence.models import AuditEvent, Job, ProcessInstance
 
 from ..factories import ROOT, CaseDriver, bpmn_document, multipart, run_worker
 
 
-@jobs.handles("exits")
 def _exits(config, uow, job):
     raise SystemExit(3)
 
 
-@jobs.handles("interrupts")
 def _interrupts(config, uow, job):
     raise KeyboardInterrupt
 
 
-@jobs.handles("succeeds")
 def _succeeds(config, uow, job):
     job.payload = {"ran": True}
+
+
+for _kind, _handler in (("exits", _exits), ("interrupts", _interrupts), ("succeeds", _succeeds)):
+    jobs.register_handler(_kind, _handler)
 
 
 def timer_script_process(key: str, script: str) -> bytes:

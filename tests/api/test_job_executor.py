@@ -10,10 +10,10 @@ import time
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
+from api.database import db
 from workflows.clock import SystemClock
 from workflows.config import EngineConfig
 from workflows.jobs import executor as jobs
-from workflows.persistence.database import db
 from workflows.persistence.models import AuditEvent, Job, ProcessInstance
 
 from ..factories import ROOT, CaseDriver, data_file, multipart
@@ -96,7 +96,7 @@ def test_a_killed_worker_process_loses_its_lease_and_the_job_runs_once(app, case
         engine.dispose()
     assert lease is not None
     time.sleep(2.5)
-    config = EngineConfig(clock=SystemClock(), job_lease_seconds=2)
+    config = EngineConfig(clock=SystemClock(), job_lease_seconds=2, sessions=db.session)
     with app.app_context():
         assert jobs.run_due_jobs(config, "worker-b") == 1
     fired, completed, left = _counts(app)

@@ -5,8 +5,8 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from api.database import db
 from workflows.jobs.executor import run_due_jobs
-from workflows.persistence.database import db
 from workflows.persistence.models import OutboxEvent
 
 from ..factories import CaseDriver, run_worker

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from workflows.persistence.database import db
+from api.database import db
 from workflows.persistence.models import Job
 
 from ..factories import run_worker

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import func, select
 
 from api import create_app
+from api.database import db
 from workflows.config import EngineConfig
-from workflows.persistence.database import db
 from workflows.persistence.models import RateLimitCounter
 from workflows.portal.clients import register_client
 
@@ -60,7 +60,7 @@ def workers(request, database_url, clock, app):
 
 def _portals(workers, clock, name="tj-zwfw"):
     with workers[0].app_context():
-        client_id, secret = register_client(EngineConfig(clock=clock), name, None)
+        client_id, secret = register_client(workers[0].extensions["engine_config"], name, None)
     return [SignedPortal(worker.test_client(), clock, client_id, secret) for worker in workers]
 
 

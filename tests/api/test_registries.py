@@ -5,7 +5,7 @@ import json
 import pytest
 from sqlalchemy import select, update
 
-from workflows.persistence.database import db
+from api.database import db
 from workflows.persistence.models import AuditEvent, User
 
 from ..factories import check_item_body, credit_code, institution_body, person_body

@@ -3,7 +3,7 @@ each attempt, up to 25% longer (jitter); deliveries wait at most an hour before 
 
 from sqlalchemy import select
 
-from workflows.persistence.database import db
+from api.database import db
 from workflows.persistence.models import Job
 
 from ..factories import run_worker

@@ -5,9 +5,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
+from api.database import db
 from workflows.clock import BUREAU_TZ
 from workflows.jobs import executor as jobs
-from workflows.persistence.database import db
 from workflows.persistence.models import Job
 
 from ..factories import CaseDriver, data_file, multipart, run_worker
@@ -89,9 +89,11 @@ def test_redeploying_replaces_the_start_timer_of_the_old_version(client, auth, c
     assert job.due_at == at(2026, 3, 2, 12)
 
 
-@jobs.handles("always_fails")
 def _always_fails(config, uow, job):
     raise RuntimeError("the partner system is unreachable")
+
+
+jobs.register_handler("always_fails", _always_fails)
 
 
 def _add_job(app, kind, due):

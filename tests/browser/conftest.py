@@ -19,11 +19,11 @@ from werkzeug.serving import make_server
 
 from api import create_app
 from api.cli import SETUP_ACTOR
+from api.database import db
 from api.demo import create_demo_records, create_demo_users
 from workflows.clock import BUREAU_TZ, ManualClock
 from workflows.config import EngineConfig
 from workflows.deployments import deploy_definitions
-from workflows.persistence.database import db
 
 from ..factories import shipped_files
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from workflows.draws import drawing as random_draws
 from workflows.engine.services import service_operations
 from workflows.errors import InvalidInput
-from workflows.persistence.database import UnitOfWork, db
+from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import Assignment, AuditEvent, DrawRecord, Institution
 from workflows.registries import records as registries
 from workflows.users import Actor, create_user_token
@@ -17,12 +17,6 @@ from ..factories import check_item_body, institution_body
 
 ADMIN = Actor("admin1", frozenset({"admin"}))
 PLAN = "PLAN-2026-01"
-
-
-@pytest.fixture
-def config(app):
-    with app.app_context():
-        yield app.extensions["engine_config"]
 
 
 def add(config, name, body) -> object:
@@ -39,7 +33,7 @@ def institutions(config, n, **overrides) -> list[str]:
 def inspector(config, name, **overrides) -> int:
     """An inspector with a staff account of their own."""
     username = "u" + name.encode().hex()
-    create_user_token(username, ["inspector"])
+    create_user_token(config, username, ["inspector"])
     body = {
         "name": name,
         "kind": "inspector",
@@ -53,7 +47,7 @@ def inspector(config, name, **overrides) -> int:
 
 
 def in_uow(function, config, **kwargs) -> dict:
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         result = function(uow, config, PLAN, **kwargs)
         uow.commit()
     return result
@@ -90,7 +84,9 @@ def test_targets_by_count_and_by_check_item(config):
 
 def test_revoked_and_excluded_institutions_are_not_drawn_and_the_reason_is_kept(config):
     revoked, skipped, kept = institutions(config, 3)
-    registries.update_record(config, ADMIN, "institutions", _id(revoked), {"certificate_status": "revoked"})
+    registries.update_record(
+        config, ADMIN, "institutions", _id(config, revoked), {"certificate_status": "revoked"}
+    )
     result = in_uow(
         random_draws.draw_inspection_targets,
         config,
@@ -99,13 +95,13 @@ def test_revoked_and_excluded_institutions_are_not_drawn_and_the_reason_is_kept(
         weights={"A": 1, "B": 2, "C": 3, "D": 4},
     )
     assert codes(result) == {kept}
-    stored = db.session.get(DrawRecord, result["draw_id"])
+    stored = config.sessions().get(DrawRecord, result["draw_id"])
     assert sorted(e["code"] for e in stored.exclusions) == ["certificate_revoked", "excluded"]
     assert stored.parameters["weights"] == {"A": 1, "B": 2, "C": 3, "D": 4}
 
 
-def _id(code) -> int:
-    return db.session.scalar(select(Institution.id).where(Institution.credit_code == code))
+def _id(config, code) -> int:
+    return config.sessions().scalar(select(Institution.id).where(Institution.credit_code == code))
 
 
 def test_asking_for_more_targets_than_exist_is_reported(config):
@@ -115,7 +111,7 @@ def test_asking_for_more_targets_than_exist_is_reported(config):
 
 
 def test_invalid_sampling_parameters_are_refused_with_pointers(config):
-    with pytest.raises(InvalidInput) as caught, UnitOfWork() as uow:
+    with pytest.raises(InvalidInput) as caught, UnitOfWork(config.sessions) as uow:
         random_draws.draw_inspection_targets(uow, config, PLAN, proportion=1.5, weights={"E": 1})
     assert sorted(e.pointer for e in caught.value.errors) == ["/proportion", "/weights/E"]
 
@@ -132,9 +128,9 @@ def test_at_least_two_inspectors_per_target_with_recusal(config):
     drawn = {a["credit_code"]: [i["person_id"] for i in a["inspectors"]] for a in result["assignments"]}
     assert len(drawn[first]) == len(set(drawn[first])) == 2 and conflicted not in drawn[first]
     assert set(drawn[first]) <= set(others) and len(drawn[second]) == 2
-    [recusal] = db.session.get(DrawRecord, result["draw_id"]).exclusions
+    [recusal] = config.sessions().get(DrawRecord, result["draw_id"]).exclusions
     assert recusal["person_id"] == conflicted and recusal["target"] == first and recusal["code"] == "conflict"
-    seats = db.session.execute(select(Assignment.credit_code, Assignment.role)).all()
+    seats = config.sessions().execute(select(Assignment.credit_code, Assignment.role)).all()
     assert sorted(seats) == sorted([(first, "inspector")] * 2 + [(second, "inspector")] * 2)
 
 
@@ -156,23 +152,23 @@ def test_too_few_inspectors_is_reported_not_raised(config):
     inspector(config, "唯一检查员")
     result = in_uow(random_draws.draw_inspectors, config, targets=[target])
     assert result["ok"] is False and result["problems"] == [{"credit_code": target, "eligible": 1}]
-    assert db.session.scalars(select(Assignment)).all() == []
+    assert config.sessions().scalars(select(Assignment)).all() == []
 
 
 def test_certificate_status_follows_the_approval_and_creates_unknown_institutions(config):
     code = institution_body()["credit_code"]
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         row = registries.set_certificate_status(
             uow, code, "valid", "202612000001", at=config.clock.now(), name="天津某检测公司"
         )
         uow.commit()
     assert (row.name, row.certificate_status, row.type) == ("天津某检测公司", "valid", "testing_institution")
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         registries.set_certificate_status(uow, code, "revoked", at=config.clock.now())
         uow.commit()
-    row = db.session.scalar(select(Institution).where(Institution.credit_code == code))
+    row = config.sessions().scalar(select(Institution).where(Institution.credit_code == code))
     assert (row.certificate_status, row.certificate_no) == ("revoked", "202612000001")
-    actions = db.session.scalars(select(AuditEvent.action)).all()
+    actions = config.sessions().scalars(select(AuditEvent.action)).all()
     assert actions == ["certificate_status_set", "certificate_status_set"]
 
 
@@ -180,13 +176,16 @@ def test_service_operations_draw_targets_then_their_inspectors(config):
     institutions(config, 3)
     for n in range(2):
         inspector(config, f"检查员{n}")
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         operations = service_operations(config, uow, {})
         targets = operations["draw_inspection_targets"]({}, business_key=PLAN, count=2)
         team = operations["draw_inspectors"]({}, business_key=PLAN, targets_draw_id=targets["draw_id"])
         uow.commit()
     assert targets["ok"] and team["ok"] and len(team["assignments"]) == 2
-    assert db.session.scalar(select(DrawRecord.drawn_by).where(DrawRecord.id == team["draw_id"])) == "system"
+    assert (
+        config.sessions().scalar(select(DrawRecord.drawn_by).where(DrawRecord.id == team["draw_id"]))
+        == "system"
+    )
     assert isinstance(team["seed"], str) and int(team["seed"]) < 2**64
 
 
@@ -194,7 +193,7 @@ def test_a_targets_redraw_records_the_draw_it_replaces(config):
     institutions(config, 3)
     failed = in_uow(random_draws.draw_inspection_targets, config, count=5)
     redraw = in_uow(random_draws.draw_inspection_targets, config, count=1, previous_draw_id=failed["draw_id"])
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         assert uow.session.get(DrawRecord, redraw["draw_id"]).previous_draw_id == failed["draw_id"]
 
 
@@ -204,7 +203,7 @@ def test_a_redraw_replaces_only_a_draw_of_its_kind_for_the_same_case(config, oth
     targets = in_uow(random_draws.draw_inspection_targets, config, count=1)
     previous = {"missing": 999, "other_kind": targets["draw_id"]}.get(other)
     if other == "other_case":
-        with UnitOfWork() as uow:
+        with UnitOfWork(config.sessions) as uow:
             previous = random_draws.draw_inspectors(
                 uow, config, "PLAN-OTHER", targets=[t["credit_code"] for t in targets["targets"]]
             )["draw_id"]

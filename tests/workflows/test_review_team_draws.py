@@ -9,7 +9,7 @@ from workflows.draws import drawing as random_draws
 from workflows.draws.records import replay_draw
 from workflows.engine.services import service_operations
 from workflows.errors import Conflict
-from workflows.persistence.database import UnitOfWork, db
+from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import Assignment, AuditEvent, DrawRecord
 from workflows.registries import records as registries
 from workflows.users import Actor, create_user_token
@@ -20,16 +20,10 @@ ADMIN = Actor("admin1", frozenset({"admin"}))
 INSTITUTION = credit_code(7)
 
 
-@pytest.fixture
-def config(app):
-    with app.app_context():
-        yield app.extensions["engine_config"]
-
-
 def add_person(config, name, fields=("食品",), can_lead=False, kind="reviewer", **extra) -> int:
     """A pool person with a staff account of their own."""
     username = "u" + name.encode().hex()
-    create_user_token(username, ["reviewer"])
+    create_user_token(config, username, ["reviewer"])
     values = {
         "name": name,
         "kind": kind,
@@ -47,14 +41,14 @@ def add_conflict(config, person_id, kind, start, end=None) -> None:
 
 
 def draw(config, fields=("食品",), key="CASE-1", **kwargs) -> dict:
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         result = random_draws.draw_review_team(uow, config, list(fields), INSTITUTION, key, **kwargs)
         uow.commit()
     return result
 
 
-def record(draw_id) -> DrawRecord:
-    return db.session.get(DrawRecord, draw_id)
+def record(config, draw_id) -> DrawRecord:
+    return config.sessions().get(DrawRecord, draw_id)
 
 
 def test_same_registry_state_and_seed_give_the_same_team_and_replay_matches(config):
@@ -76,7 +70,7 @@ def test_conflicts_within_the_cooling_off_period_recuse_with_the_reason(config):
     add_conflict(config, old, "employment", date(2015, 1, 1), date(2022, 3, 1))
     result = draw(config)
     assert result["team"][0]["person_id"] == old
-    exclusions = {e["person_id"]: e for e in record(result["draw_id"]).exclusions}
+    exclusions = {e["person_id"]: e for e in record(config, result["draw_id"]).exclusions}
     assert set(exclusions) == {recent, ongoing}
     assert exclusions[recent]["code"] == exclusions[ongoing]["code"] == "conflict"
     assert "冷静期" in exclusions[recent]["reason"] and "cooling-off" in exclusions[recent]["reason"]
@@ -89,7 +83,7 @@ def test_inactive_people_and_people_without_a_matching_field_are_excluded(config
     idle = add_person(config, "停用", active=False)
     other = add_person(config, "建材专家", fields=["建材"], kind="expert")
     result = draw(config)
-    codes = {e["person_id"]: e["code"] for e in record(result["draw_id"]).exclusions}
+    codes = {e["person_id"]: e["code"] for e in record(config, result["draw_id"]).exclusions}
     assert codes == {idle: "inactive", other: "no_matching_field"}
 
 
@@ -100,11 +94,11 @@ def test_people_at_their_workload_limit_are_skipped_until_the_period_passes(conf
     spare = add_person(config, "空闲组长", can_lead=True)
     second = draw(config, key="CASE-2")
     assert second["team"][0]["person_id"] == spare
-    [excluded] = [e for e in record(second["draw_id"]).exclusions if e["person_id"] == busy]
+    [excluded] = [e for e in record(config, second["draw_id"]).exclusions if e["person_id"] == busy]
     assert excluded["code"] == "over_workload" and "(1/1)" in excluded["reason"]
     clock.advance(days=config.workload_period_days + 1)
     third = draw(config, key="CASE-3")
-    assert busy not in {e["person_id"] for e in record(third["draw_id"]).exclusions}
+    assert busy not in {e["person_id"] for e in record(config, third["draw_id"]).exclusions}
 
 
 def test_a_declined_member_is_replaced_and_the_rest_of_the_team_kept(config):
@@ -115,10 +109,14 @@ def test_a_declined_member_is_replaced_and_the_rest_of_the_team_kept(config):
     redraw = draw(config, ("食品", "建材"), exclude=[decliner], previous_draw_id=first["draw_id"], seed=1)
     assert redraw["ok"] and redraw["team"][0]["person_id"] == leader
     assert redraw["team"][1]["person_id"] in set(members) - {decliner}
-    stored = record(redraw["draw_id"])
+    stored = record(config, redraw["draw_id"])
     assert stored.previous_draw_id == first["draw_id"] and stored.parameters["seat"] == "member"
     assert {"person_id": decliner, "code": "declined"}.items() <= stored.exclusions[0].items()
-    seats = db.session.execute(select(Assignment.person_id, Assignment.status).order_by(Assignment.id)).all()
+    seats = (
+        config.sessions()
+        .execute(select(Assignment.person_id, Assignment.status).order_by(Assignment.id))
+        .all()
+    )
     assert seats == [(leader, "pending"), (decliner, "declined"), (redraw["team"][1]["person_id"], "pending")]
     again = draw(config, ("食品", "建材"), key="CASE-1")
     assert decliner not in {m["person_id"] for m in again["team"]}
@@ -130,8 +128,8 @@ def test_an_impossible_team_reports_the_uncovered_field_and_assigns_nobody(confi
     result = draw(config, ("食品", "电磁兼容"))
     assert result["ok"] is False and result["team"] == []
     assert result["uncovered_fields"] == ["电磁兼容"] and "电磁兼容" in result["problem"]
-    assert record(result["draw_id"]).ok is False
-    assert db.session.scalars(select(Assignment)).all() == []
+    assert record(config, result["draw_id"]).ok is False
+    assert config.sessions().scalars(select(Assignment)).all() == []
 
 
 def test_seat_responses_go_through_the_service_operation_and_are_audited(config):
@@ -140,13 +138,13 @@ def test_seat_responses_go_through_the_service_operation_and_are_audited(config)
     result = draw(config)
     leader = result["team"][0]["person_id"]
     respond = {"draw_id": result["draw_id"], "person_id": leader}
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         confirmed = service_operations(config, uow, {})["set_assignment_status"](
             {}, status="confirmed", **respond
         )
         uow.commit()
     assert confirmed == {**respond, "status": "confirmed"}
-    with pytest.raises(Conflict), UnitOfWork() as uow:
+    with pytest.raises(Conflict), UnitOfWork(config.sessions) as uow:
         service_operations(config, uow, {})["set_assignment_status"]({}, status="pending", **respond)
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "assignment_updated"))
+    event = config.sessions().scalar(select(AuditEvent).where(AuditEvent.action == "assignment_updated"))
     assert (event.actor, event.business_key, event.details["status"]) == ("system", "CASE-1", "confirmed")

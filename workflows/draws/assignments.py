@@ -80,7 +80,7 @@ def set_assignment_status(uow, config, actor, draw_id: int, person_id: int, stat
     return seat
 
 
-def list_assignments(actor, filters: dict, page: int, page_size: int) -> tuple[list[Assignment], int]:
+def list_assignments(config, actor, filters: dict, page: int, page_size: int) -> tuple[list[Assignment], int]:
     """Assignments, newest first; the record that workload counts and sanctions rely on."""
     if not is_staff(actor):
         raise NotPermitted("registries are for bureau staff")
@@ -88,7 +88,7 @@ def list_assignments(actor, filters: dict, page: int, page_size: int) -> tuple[l
     for name in ("person_id", "draw_id", "business_key", "status", "role"):
         if filters.get(name) is not None:
             stmt = stmt.where(getattr(Assignment, name) == filters[name])
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
         rows = uow.session.scalars(
             stmt.order_by(Assignment.assigned_at.desc(), Assignment.id.desc())

@@ -22,17 +22,17 @@ from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import DrawRecord, Person
 
 
-def get_draw(actor, draw_id: int):
+def get_draw(config, actor, draw_id: int):
     """A draw record as ``actor`` may see it."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         return _as_seen(uow, actor, _readable(uow, actor, draw_id))
 
 
-def case_draws(actor, business_key: str | None) -> list:
+def case_draws(config, actor, business_key: str | None) -> list:
     """The draws of a case (by business key), oldest first: those ``actor`` may read, as they may."""
     if not business_key:
         return []
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         records = uow.session.scalars(
             select(DrawRecord).where(DrawRecord.business_key == business_key).order_by(DrawRecord.id)
         ).all()
@@ -91,7 +91,7 @@ def _drawn_people(record: DrawRecord) -> set[int]:
 
 def replay_draw(config, actor, draw_id: int) -> dict:
     """Recompute a draw from its stored candidates, exclusions, parameters and seed; audited."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         record = _readable(uow, actor, draw_id)
         if record.algorithm_version != ALGORITHM_VERSION:
             raise Conflict(

@@ -22,13 +22,15 @@ from workflows.clock import outside_supported_range
 from workflows.errors import FieldError, InvalidInput
 from workflows.inputs import json_rules
 from workflows.inputs.text import excerpt, quoted
-from workflows.registries.form_references import check_registry_keywords
 
 SCHEMA_SUFFIX = ".schema.json"
 UI_SUFFIX = ".uischema.json"
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 FORMAT_CHECKER = FormatChecker()
+# Checks of custom keywords a deployed form may use, ``check(schema, file_name)`` raising
+# InvalidInput; the registries install theirs (``x-registry``) through ``workflows.wiring``.
+SCHEMA_CHECKS: list = []
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})")
 # Errors listed per submission and the length of each message (a problem quotes excerpts only).
@@ -83,7 +85,8 @@ def load_json_file(name: str, content: bytes, max_depth: int = json_rules.DEFAUL
             Draft202012Validator.check_schema(document)
         except SchemaError as exc:
             raise InvalidInput(f"{name} is not a valid JSON Schema: {exc.message}", file=name) from exc
-        check_registry_keywords(document, name)
+        for check in SCHEMA_CHECKS:
+            check(document, name)
     return document
 
 

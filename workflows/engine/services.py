@@ -7,7 +7,6 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from workflows.clock import BUREAU_TZ
-from workflows.draws.operations import registry_operations
 from workflows.engine.serialization import to_json_data
 from workflows.persistence import audit
 from workflows.persistence.models import OPEN_TASK_STATES, Notification, ProcessInstance, Sequence, Task
@@ -30,10 +29,11 @@ def next_sequence_value(session, name: str) -> int:
 _PROVIDERS = []
 
 
-def provides(provider):
-    """Register ``provider(config, uow, case) -> {name: operation}`` (modules the runtime cannot import)."""
-    _PROVIDERS.append(provider)
-    return provider
+def provides(provider) -> None:
+    """Install ``provider(config, uow, case) -> {name: operation}``: the operations of a feature
+    package (draws, registries, child cases), installed by ``workflows.wiring``."""
+    if provider not in _PROVIDERS:
+        _PROVIDERS.append(provider)
 
 
 def service_operations(config, uow, case: dict) -> dict:
@@ -71,7 +71,6 @@ def service_operations(config, uow, case: dict) -> dict:
         "send_reminder": send_reminder,
         "record_audit_event": record_audit_event,
     }
-    operations.update(registry_operations(config, uow, case))
     for provider in _PROVIDERS:
         operations.update(provider(config, uow, case))
     return operations

@@ -13,9 +13,7 @@ from contextvars import ContextVar
 from sqlalchemy import select
 
 from workflows.engine import runtime
-from workflows.engine.services import provides
 from workflows.instances import create_instance
-from workflows.jobs.executor import handles
 from workflows.messages import deliver_to
 from workflows.persistence.models import ACTIVE_STATUSES, Job, MessageSubscription, ProcessInstance
 from workflows.users import SYSTEM
@@ -55,7 +53,6 @@ def start_case(config, uow, case: dict, process_key: str, business_key: str, var
         _nesting.reset(token)
 
 
-@provides
 def child_operations(config, uow, case: dict) -> dict:
     def start_child_instances(data, process_key, items, item_variable="item", shared=None, **params):
         """One awaited child case per item, business keys ``<parent key>-001``, ``-002`` ..."""
@@ -76,7 +73,6 @@ def child_operations(config, uow, case: dict) -> dict:
     return {"start_child_instances": start_child_instances, "start_process": start_process}
 
 
-@handles("child_completed")
 def report_to_parent(config, uow, job: Job) -> None:
     """When the parent's last child has ended, deliver ``children_completed`` to it."""
     parent = runtime.lock_instance(uow, job.instance_id)

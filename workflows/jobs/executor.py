@@ -29,14 +29,9 @@ log = logging.getLogger(__name__)
 HANDLERS: dict[str, Callable] = {}
 
 
-def handles(kind: str):
-    """Register the function that runs jobs of ``kind``: ``fn(config, uow, job)``."""
-
-    def register(fn):
-        HANDLERS[kind] = fn
-        return fn
-
-    return register
+def register_handler(kind: str, handler: Callable) -> None:
+    """Install ``handler(config, uow, job)`` for jobs of ``kind`` (called by ``workflows.wiring``)."""
+    HANDLERS[kind] = handler
 
 
 def worker_id() -> str:
@@ -58,7 +53,7 @@ def claim_due_jobs(config, owner: str, limit: int = 20) -> list[int]:
     that counts as a failed attempt, so a job that kills every worker taking it ends as an
     incident instead of being taken over forever.
     """
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         now = config.clock.now()
         stmt = select(Job.id).where(_claimable(now)).order_by(Job.due_at, Job.id).limit(limit)
         if uow.is_postgres:
@@ -98,7 +93,7 @@ def run_job(config, owner: str, job_id: int) -> str:
     job's failure, not the worker's: it is recorded and the worker goes on.
     """
     try:
-        with UnitOfWork() as uow:
+        with UnitOfWork(config.sessions) as uow:
             job = uow.session.scalars(
                 select(Job).where(Job.id == job_id, Job.lease_owner == owner).with_for_update()
             ).one_or_none()
@@ -127,7 +122,7 @@ def _finish(config, uow, job: Job) -> None:
 
 
 def _record_failure(config, owner: str, job_id: int, exc: BaseException) -> None:
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         job = uow.session.get(Job, job_id)
         if job is None or job.lease_owner != owner:
             return
@@ -161,16 +156,16 @@ def run_due_jobs(config, owner: str | None = None, limit: int = 20, stop=None) -
     while not (stop is not None and stop.is_set()) and (ids := claim_due_jobs(config, owner, limit)):
         for job_id in ids:
             if stop is not None and stop.is_set():
-                _release(owner, job_id)
+                _release(config, owner, job_id)
                 continue
             run_job(config, owner, job_id)
             count += 1
     return count
 
 
-def _release(owner: str, job_id: int) -> None:
+def _release(config, owner: str, job_id: int) -> None:
     """Give back a leased job the worker will not run (it is stopping)."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         uow.session.execute(
             update(Job)
             .where(Job.id == job_id, Job.lease_owner == owner)
@@ -198,16 +193,16 @@ def work(config, stop, poll_seconds: float = 1.0, owner: str | None = None) -> N
     log.info("job worker %s stopped", owner)
 
 
-def list_incidents(actor) -> list[Job]:
+def list_incidents(config, actor) -> list[Job]:
     require_admin(actor, "manage incidents")
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         return list(uow.session.scalars(select(Job).where(Job.state == "incident").order_by(Job.id)))
 
 
 def retry_incident(config, actor, job_id: int) -> Job:
     """Put an incident's job back in the queue, due now, with its attempts reset."""
     require_admin(actor, "manage incidents")
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         job = uow.session.get(Job, job_id)
         if job is None:
             raise NotFound(f"incident {job_id} does not exist")

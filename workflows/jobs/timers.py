@@ -17,13 +17,11 @@ from workflows.engine.script_limits import ScriptStopped
 from workflows.engine.timers import first_cycle, parse_moment
 from workflows.errors import InvalidInput
 from workflows.instances import create_instance
-from workflows.jobs.executor import handles
 from workflows.persistence import audit
 from workflows.persistence.models import CLOSED_STATUSES, Job, ProcessDefinition
 from workflows.users import SYSTEM
 
 
-@handles("timer")
 def fire_timer(config, uow, job: Job) -> None:
     """Fire the due timers of the job's case and run it on (in the job's transaction)."""
     row = runtime.lock_instance(uow, job.instance_id)
@@ -101,7 +99,6 @@ def _schedule(config, uow, definition, now: datetime) -> dict | None:
     return {"cycles": 1, "next": format_moment(moment), "duration": 0}
 
 
-@handles("start_timer")
 def start_from_timer(config, uow, job: Job) -> None:
     """Start an instance of the scheduled version; schedule the next cycle, if any."""
     definition = uow.session.get(ProcessDefinition, job.payload["definition_id"])

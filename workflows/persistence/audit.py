@@ -26,11 +26,10 @@ _DIAGRAM_ACTION = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
 _RECORD_ARGUMENTS = {"uow", "actor", "action", "at", "instance", "task_id"}
 
 
-def subscribe(subscriber: Callable) -> Callable:
-    """Register ``subscriber(uow, event)``, called for every recorded event."""
+def subscribe(subscriber: Callable) -> None:
+    """Install ``subscriber(uow, event)``, called for every recorded event (by ``workflows.wiring``)."""
     if subscriber not in _SUBSCRIBERS:
         _SUBSCRIBERS.append(subscriber)
-    return subscriber
 
 
 def record(uow, actor, action: str, at, instance=None, task_id: str | None = None, **details) -> AuditEvent:

@@ -1,17 +1,20 @@
-"""The SQLAlchemy handle, metadata conventions and the unit of work.
+"""Metadata conventions, engines and the unit of work.
 
-Every use case opens one ``UnitOfWork``, does its reads and writes through
-``uow.session`` and calls ``uow.commit()`` once at the end. Leaving the block
-without committing rolls everything back, so nothing is ever half-written.
+Every use case opens one ``UnitOfWork`` over the session factory its entry point supplies
+(``config.sessions``: the app factory gives Flask-SQLAlchemy's request-scoped session, the
+engine's own tests a scoped session of their own), does its reads and writes through
+``uow.session`` and calls ``uow.commit()`` once at the end. Leaving the block without
+committing rolls everything back, so nothing is ever half-written.
 """
 
 from __future__ import annotations
 
-from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import JSON, MetaData, event
+from collections.abc import Callable
+
+from sqlalchemy import JSON, MetaData, create_engine, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from workflows.errors import Conflict
@@ -26,13 +29,12 @@ NAMING_CONVENTION = {
 }
 
 JSONType = JSON().with_variant(JSONB(), "postgresql")
+# Engine options every entry point uses: how JSON columns are written.
+ENGINE_OPTIONS = {"json_serializer": dumps_for_storage}
 
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-db = SQLAlchemy(model_class=Base, engine_options={"json_serializer": dumps_for_storage})
 
 
 def configure_engine(engine) -> None:
@@ -49,19 +51,34 @@ def configure_engine(engine) -> None:
         cursor.close()
 
 
+def session_factory(url: str) -> scoped_session:
+    """A thread-scoped session factory over a new engine for ``url``, for entry points
+    without a host framework (the engine's own tests, scripts)."""
+    engine = create_engine(url, **ENGINE_OPTIONS)
+    configure_engine(engine)
+    return scoped_session(sessionmaker(bind=engine))
+
+
 _CONCURRENCY_ERRORS = (IntegrityError, StaleDataError, OperationalError)
+SessionFactory = Callable[[], Session]
 
 
 class UnitOfWork:
     """One database transaction around one use case (cosmicpython's pattern).
 
     Constraint violations and lost races, wherever they surface (an autoflush, the
-    commit), leave the block as one domain error: ``Conflict``.
+    commit), leave the block as one domain error: ``Conflict``. Work that must happen
+    just before the commit (numbering the outbox, queueing deliveries) is registered on
+    the unit of work with ``before_commit`` and runs inside the same transaction.
     """
 
-    def __init__(self):
-        self.session = db.session
+    def __init__(self, sessions: SessionFactory):
+        if sessions is None:
+            raise TypeError("UnitOfWork needs the session factory its entry point supplies")
+        self.session = sessions()
         self._committed = False
+        self.info: dict = {}  # what hooks collect during this unit of work
+        self._before_commit: dict[str, Callable[[UnitOfWork], None]] = {}
 
     def __enter__(self) -> UnitOfWork:
         return self
@@ -69,6 +86,8 @@ class UnitOfWork:
     def __exit__(self, exc_type, exc, tb):
         if not self._committed:
             self.session.rollback()
+        self._before_commit.clear()
+        self.info.clear()
         if isinstance(exc, _CONCURRENCY_ERRORS):
             translated = _as_conflict(exc)
             if translated is not exc:
@@ -79,10 +98,17 @@ class UnitOfWork:
     def is_postgres(self) -> bool:
         return self.session.get_bind().dialect.name == "postgresql"
 
+    def before_commit(self, key: str, hook: Callable[[UnitOfWork], None]) -> None:
+        """Run ``hook(uow)`` once, just before this unit of work commits (``key`` dedups)."""
+        self._before_commit.setdefault(key, hook)
+
     def flush(self) -> None:
         self.session.flush()
 
     def commit(self) -> None:
+        while self._before_commit:
+            key = next(iter(self._before_commit))
+            self._before_commit.pop(key)(self)
         self.session.commit()
         self._committed = True
 

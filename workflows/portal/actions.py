@@ -35,7 +35,7 @@ def _own_case(uow, actor, case_no: str) -> PortalCase:
 
 def submit_applicant_step(config, actor, case_no: str, role: str, data: dict) -> CaseView:
     """Complete the case's open applicant task of ``role`` (supplements, rectification) with ``data``."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         case = _own_case(uow, actor, case_no)
         item = uow.session.get(ServiceItem, case.item_code)
         element = (item.steps if item is not None else {}).get(role)
@@ -51,7 +51,7 @@ def submit_applicant_step(config, actor, case_no: str, role: str, data: dict) ->
     except InvalidInput as exc:
         errors = [FieldError(e.pointer.removeprefix("/data"), e.message) for e in exc.errors]
         raise InvalidInput(f"The {role} are invalid: {', '.join(e.pointer for e in errors)}", errors) from exc
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         return case_view(uow, _own_case(uow, actor, case_no), config.clock.now())
 
 
@@ -62,7 +62,7 @@ def withdraw_application(config, actor, case_no: str, note: str | None = None) -
     the normal procedure: the event and the answer say so, and a ``normal_procedure_only``
     restriction refuses the institution's next commitment application.
     """
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         instance_id = _own_case(uow, actor, case_no).instance_id
         row = runtime.lock_instance(uow, instance_id)
         case = lock_case(uow.session, case_no)
@@ -112,7 +112,7 @@ def rate_service(config, actor, case_no: str, level: int, comment: str | None) -
         raise InvalidInput("the rating is invalid", [FieldError("/level", "must be 1 to 5")])
     if level < 3 and not (comment or "").strip():
         raise InvalidInput("a rating below 3 needs a comment", [FieldError("/comment", "required below 3")])
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         _own_case(uow, actor, case_no)
         case = lock_case(uow.session, case_no)
         instance = uow.session.get(ProcessInstance, case.instance_id)

@@ -41,7 +41,7 @@ class Submission:
 def submit_application(config, actor, record: dict, idempotency_key: str | None = None) -> Submission:
     """Register the case record and start its process, in one transaction."""
     request_hash = hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         client = client_of(uow, actor)
         if idempotency_key:
             replayed = _replay(uow, client, idempotency_key, request_hash)
@@ -153,7 +153,7 @@ def password_matches(stored: str, password: str | None) -> bool:
 
 def get_case(config, actor, case_no: str, password: str | None = None) -> CaseView:
     """A case for a portal: its own cases freely, any other with the right query password."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         client = client_of(uow, actor)
         case = uow.session.scalar(select(PortalCase).where(PortalCase.case_no == case_no))
         if case is None:
@@ -166,7 +166,7 @@ def get_case(config, actor, case_no: str, password: str | None = None) -> CaseVi
 
 def reset_query_password(config, actor, case_no: str) -> tuple[CaseView, str]:
     """A new query password for a case the portal submitted (the old one stops working)."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         client = client_of(uow, actor)
         case = uow.session.scalar(
             select(PortalCase).where(PortalCase.case_no == case_no, PortalCase.client_id == client.id)

@@ -53,7 +53,7 @@ def register_client(config, name: str, webhook_url: str | None) -> tuple[str, st
     if webhook_url and not webhook_url.startswith(("http://", "https://")):
         raise InvalidInput("the webhook must be an http(s) URL")
     client_id, secret = f"pc_{secrets.token_hex(8)}", secrets.token_urlsafe(32)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         if uow.session.scalar(select(PortalClient.id).where(PortalClient.name == name)):
             raise Conflict(f"a portal named '{name}' is already registered")
         uow.session.add(
@@ -93,7 +93,7 @@ def authenticate_request(config, request: SignedRequest) -> Actor:
         raise Unauthenticated("the request's timestamp is too old or in the future")
     if not NONCE_PATTERN.fullmatch(request.nonce):
         raise Unauthenticated("the nonce must be 16 to 64 characters of [A-Za-z0-9_-]")
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         client = uow.session.scalar(
             select(PortalClient).where(PortalClient.client_id == request.client_id, PortalClient.active)
         )
@@ -143,7 +143,7 @@ def set_service_item(
     if unknown:
         known = ", ".join(STEP_ROLES)
         raise InvalidInput(f"unknown step roles: {', '.join(sorted(unknown))}; known: {known}")
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         item = uow.session.get(ServiceItem, code)
         if item is None:
             item = ServiceItem(code=code)
@@ -155,8 +155,8 @@ def set_service_item(
         return item
 
 
-def list_service_items() -> list[ServiceItem]:
-    with UnitOfWork() as uow:
+def list_service_items(config) -> list[ServiceItem]:
+    with UnitOfWork(config.sessions) as uow:
         return list(uow.session.scalars(select(ServiceItem).order_by(ServiceItem.code)))
 
 

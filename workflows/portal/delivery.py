@@ -20,12 +20,12 @@ from workflows.access import require_admin
 from workflows.clock import format_moment
 from workflows.errors import Conflict, NotFound
 from workflows.jobs.backoff import retry_delay
-from workflows.jobs.executor import handles
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
+from workflows.persistence.models import OUTBOX_STATES as OUTBOX_STATES  # for the API's schemas
 from workflows.persistence.models import Job, OutboxEvent, PortalCase, PortalClient
 from workflows.portal.clients import client_of
-from workflows.portal.outbox import DELIVERY_JOB, ensure_delivery_job, lock_case
+from workflows.portal.outbox import ensure_delivery_job, lock_case
 from workflows.portal.signing import signed_headers
 
 BATCH = 10
@@ -46,7 +46,6 @@ def event_document(row: OutboxEvent) -> dict:
     }
 
 
-@handles(DELIVERY_JOB)
 def deliver_case_events(config, uow, job: Job) -> None:
     """Post the case's undelivered events, oldest first, stopping at the first failure."""
     case_no = job.payload["case_no"]
@@ -125,9 +124,9 @@ def _reschedule(config, uow, job: Job, case_no: str, retry_at) -> None:
         ensure_delivery_job(uow.session, case_no, now)
 
 
-def poll_events(actor, after: int, limit: int) -> list[dict]:
+def poll_events(config, actor, after: int, limit: int) -> list[dict]:
     """The portal's events after its cursor ``after`` (the client sequence), oldest first."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         client = client_of(uow, actor)
         rows = uow.session.scalars(
             select(OutboxEvent)
@@ -138,14 +137,14 @@ def poll_events(actor, after: int, limit: int) -> list[dict]:
         return [event_document(row) for row in rows]
 
 
-def list_outbox(actor, filters: dict, page: int, page_size: int) -> tuple[list[OutboxEvent], int]:
+def list_outbox(config, actor, filters: dict, page: int, page_size: int) -> tuple[list[OutboxEvent], int]:
     """Outbox rows by state (``dead`` for the dead letters) and case, oldest first (admin)."""
     require_admin(actor, "manage the portal outbox")
     stmt = select(OutboxEvent)
     for name in ("state", "case_no"):
         if filters.get(name):
             stmt = stmt.where(getattr(OutboxEvent, name) == filters[name])
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
         rows = uow.session.scalars(
             stmt.order_by(OutboxEvent.id).offset((page - 1) * page_size).limit(page_size)
@@ -156,7 +155,7 @@ def list_outbox(actor, filters: dict, page: int, page_size: int) -> tuple[list[O
 def redeliver(config, actor, outbox_id: int) -> OutboxEvent:
     """Queue a dead-lettered event again, with fresh attempts; the case's later events follow it."""
     require_admin(actor, "manage the portal outbox")
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         row = uow.session.get(OutboxEvent, outbox_id)
         if row is None:
             raise NotFound(f"outbox event {outbox_id} does not exist")

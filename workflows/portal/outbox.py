@@ -1,9 +1,10 @@
 """The portal outbox: what a portal must learn, derived from audit events of its cases.
 
-The audit subscriber runs inside the change's transaction, so an outbox row exists exactly
-when the change it reports was committed. Each row gets the case's next sequence number
-at once (the case row is locked, so a case's numbers have no gaps); just before the commit
-the rows are numbered per client (the polling cursor, in commit order) and the case's
+The audit subscriber (installed by ``workflows.wiring``) runs inside the change's unit of
+work, so an outbox row exists exactly when the change it reports was committed. Each row gets
+the case's next sequence number at once (the case row is locked, so a case's numbers have no
+gaps); just before the unit of work commits (a hook it registers there) the rows are numbered
+per client (the polling cursor, in commit order) and the case's
 delivery job is queued. Results that the engine only settles at the end of a step (the
 certificate's validity, the outcome of a completed case, the statutory due date of an
 acceptance) are read then, from the saved instance.
@@ -13,16 +14,13 @@ from __future__ import annotations
 
 from uuid import uuid4
 
-from sqlalchemy import event as orm_event
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
 
 from workflows.access import is_internal
 from workflows.clock import BUREAU_TZ, format_moment
 from workflows.engine.services import next_sequence_value
-from workflows.persistence import audit
 from workflows.persistence.models import (
     Job,
     OutboxEvent,
@@ -48,16 +46,15 @@ def lock_case(session, case_no: str) -> PortalCase | None:
     ).one_or_none()
 
 
-@audit.subscribe
 def on_audit_event(uow, event) -> None:
     """Write the outbox rows an audit event of a portal case means."""
     case = _portal_case(uow.session, event)
     if case is None:
         return
-    pending = _pending(uow.session, event.at)
+    pending = _pending(uow, event.at)
     pending["cases"].add(case.id)
     for event_type, payload in _derive(uow.session, case, event):
-        append_event(uow.session, case, event_type, event.at, payload)
+        append_event(uow, case, event_type, event.at, payload)
 
 
 def _portal_case(session, event) -> PortalCase | None:
@@ -71,15 +68,18 @@ def _portal_case(session, event) -> PortalCase | None:
     return case if case.instance_id == event.instance_id else None
 
 
-def _pending(session, at=None) -> dict:
-    pending = session.info.setdefault(_PENDING, {"cases": set(), "events": [], "at": at})
+def _pending(uow, at=None) -> dict:
+    """What this unit of work reported so far; the first report registers ``_before_commit``."""
+    pending = uow.info.setdefault(_PENDING, {"cases": set(), "events": [], "at": at})
+    uow.before_commit(_PENDING, _before_commit)
     if at is not None and (pending["at"] is None or at > pending["at"]):
         pending["at"] = at
     return pending
 
 
-def append_event(session, case: PortalCase, event_type: str, at, payload: dict) -> OutboxEvent:
+def append_event(uow, case: PortalCase, event_type: str, at, payload: dict) -> OutboxEvent:
     """Add the case's next event; the caller holds the case row's lock."""
+    session = uow.session
     case.last_event_seq += 1
     client = session.get(PortalClient, case.client_id)
     row = OutboxEvent(
@@ -94,7 +94,7 @@ def append_event(session, case: PortalCase, event_type: str, at, payload: dict) 
         state="pending" if client.webhook_url else "poll_only",
     )
     session.add(row)
-    _pending(session, at)["events"].append(row)
+    _pending(uow, at)["events"].append(row)
     return row
 
 
@@ -166,27 +166,22 @@ def _cancelled(case, at, details: dict) -> tuple[str, dict]:
     return "withdrawn", {key: details.get(key) for key in keys}
 
 
-@orm_event.listens_for(Session, "before_commit")
-def _before_commit(session) -> None:
-    pending = session.info.get(_PENDING)
-    if not pending:
+def _before_commit(uow) -> None:
+    pending, session = uow.info.get(_PENDING), uow.session
+    if not pending:  # concluding re-registers the hook; the first run has numbered everything
         return
     for case_id in sorted(pending["cases"]):
-        _conclude(session, session.get(PortalCase, case_id), pending["at"], pending["events"])
+        _conclude(uow, session.get(PortalCase, case_id), pending["at"], pending["events"])
     _number_per_client(session, pending["events"])
     for case_no in sorted({e.case_no for e in pending["events"] if e.state == "pending"}):
         ensure_delivery_job(session, case_no, pending["at"])
-    session.info.pop(_PENDING, None)
+    uow.info.pop(_PENDING, None)
 
 
-@orm_event.listens_for(Session, "after_rollback")
-def _after_rollback(session) -> None:
-    session.info.pop(_PENDING, None)
-
-
-def _conclude(session, case: PortalCase, at, events: list[OutboxEvent]) -> None:
+def _conclude(uow, case: PortalCase, at, events: list[OutboxEvent]) -> None:
     """Report the certificate and the completion once the saved instance shows them, and
     the statutory due date of an acceptance (the clock starts as the acceptance is saved)."""
+    session = uow.session
     instance = session.get(ProcessInstance, case.instance_id) if case.instance_id else None
     if instance is None:
         return
@@ -199,10 +194,10 @@ def _conclude(session, case: PortalCase, at, events: list[OutboxEvent]) -> None:
     if certificate and valid_until and variables.get("outcome") == "granted" and not case.certificate_no:
         case.certificate_no = certificate
         issued = {"issued_on": variables.get("certificate_issued_on"), "valid_until": valid_until}
-        append_event(session, case, "certificate_issued", at, {"certificate_no": certificate, **issued})
+        append_event(uow, case, "certificate_issued", at, {"certificate_no": certificate, **issued})
     if instance.status == "completed" and case.completed_at is None:
         case.completed_at = instance.ended_at
-        append_event(session, case, "completed", at, {"outcome": variables.get("outcome")})
+        append_event(uow, case, "completed", at, {"outcome": variables.get("outcome")})
 
 
 def _number_per_client(session, events: list[OutboxEvent]) -> None:

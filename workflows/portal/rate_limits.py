@@ -17,9 +17,9 @@ from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import RateLimitCounter
 
 
-def count_request(key: str, window_seconds: float, amount: int, now: float) -> int:
+def count_request(config, key: str, window_seconds: float, amount: int, now: float) -> int:
     """Add ``amount`` to ``key``'s count in the window open at ``now``; returns the count."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         insert = pg_insert if uow.is_postgres else sqlite_insert
         ended = RateLimitCounter.expires_at <= now
         stmt = (
@@ -41,29 +41,29 @@ def count_request(key: str, window_seconds: float, amount: int, now: float) -> i
     return count
 
 
-def counted_requests(key: str, now: float) -> int:
+def counted_requests(config, key: str, now: float) -> int:
     """Requests counted under ``key`` in the window open at ``now`` (0 when none is)."""
-    counter = _open_counter(key, now)
+    counter = _open_counter(config, key, now)
     return counter.count if counter else 0
 
 
-def window_end(key: str, now: float) -> float:
+def window_end(config, key: str, now: float) -> float:
     """When ``key``'s open window ends (``now`` when none is open)."""
-    counter = _open_counter(key, now)
+    counter = _open_counter(config, key, now)
     return counter.expires_at if counter else now
 
 
-def _open_counter(key: str, now: float):
-    with UnitOfWork() as uow:
+def _open_counter(config, key: str, now: float):
+    with UnitOfWork(config.sessions) as uow:
         stmt = select(RateLimitCounter.count, RateLimitCounter.expires_at).where(
             RateLimitCounter.key == key, RateLimitCounter.expires_at > now
         )
         return uow.session.execute(stmt).first()
 
 
-def clear_counters(key: str | None = None) -> int:
+def clear_counters(config, key: str | None = None) -> int:
     """Forget ``key``'s count, or every count; returns how many rows went."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         stmt = delete(RateLimitCounter)
         if key is not None:
             stmt = stmt.where(RateLimitCounter.key == key)

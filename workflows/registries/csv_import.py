@@ -26,7 +26,7 @@ def import_registry(config, actor, name: str, rows: list[tuple[int, dict]], file
     registry = REGISTRIES[name]
     if not may_write_registry(actor, registry):
         raise NotPermitted(f"importing {name} needs one of the groups: {', '.join(sorted(registry.writers))}")
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         plans, errors = _plans(uow, registry, rows)
         if errors:
             raise InvalidInput(f"{file_name}: {len(errors)} problem(s) found; nothing was imported", errors)
@@ -45,9 +45,9 @@ def import_registry(config, actor, name: str, rows: list[tuple[int, dict]], file
         return {"registry": name, "rows": len(rows), **counts}
 
 
-def row_problems(name: str, rows: list[tuple[int, dict]]) -> list[FieldError]:
+def row_problems(config, name: str, rows: list[tuple[int, dict]]) -> list[FieldError]:
     """What an import of these rows would refuse, without writing anything."""
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         return _plans(uow, REGISTRIES[name], rows)[1]
 
 

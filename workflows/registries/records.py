@@ -16,6 +16,15 @@ from workflows.errors import Conflict, FieldError, InvalidInput, NotFound, NotPe
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import ConflictOfInterest, Institution, Person, User
+from workflows.persistence.models.registries import (  # noqa: F401 (choices the API's schemas offer)
+    ASSIGNMENT_ROLES,
+    ASSIGNMENT_STATUSES,
+    CERTIFICATE_STATUSES,
+    CONFLICT_KINDS,
+    CREDIT_CLASSES,
+    INSTITUTION_TYPES,
+    PERSON_KINDS,
+)
 from workflows.registries.rules import (
     CONFLICTS,
     INSTITUTIONS,
@@ -40,7 +49,7 @@ def _check_writer(actor, registry: Registry) -> None:
         )
 
 
-def list_records(actor, name: str, filters: dict, page: int, page_size: int) -> tuple[list, int]:
+def list_records(config, actor, name: str, filters: dict, page: int, page_size: int) -> tuple[list, int]:
     """Records matching equality filters, ``q`` (text search) and ``field`` (people), by id."""
     _check_reader(actor)
     registry = REGISTRIES[name]
@@ -53,7 +62,7 @@ def list_records(actor, name: str, filters: dict, page: int, page_size: int) -> 
         stmt = stmt.where(
             or_(*(getattr(model, c).icontains(filters["q"], autoescape=True) for c in registry.search))
         )
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         if filters.get("field") and registry is PEOPLE:
             stmt = stmt.where(_has_field(uow, filters["field"]))
         total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
@@ -68,9 +77,9 @@ def _has_field(uow, value: str):
     return exists(select(items.c.value).where(items.c.value == value))
 
 
-def get_record(actor, name: str, record_id: int):
+def get_record(config, actor, name: str, record_id: int):
     _check_reader(actor)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         return _record(uow, REGISTRIES[name], record_id)
 
 
@@ -85,7 +94,7 @@ def create_record(config, actor, name: str, values: dict):
     """Add a person, institution or check item; its unique key must be free."""
     registry = REGISTRIES[name]
     _check_writer(actor, registry)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         row = add_record(uow, registry, values, config.clock.now())
         action = f"{registry.label.replace(' ', '_')}_created"
         audit.record(uow, actor, action, row.created_at, registry=name, id=row.id, values=json_safe(values))
@@ -107,7 +116,7 @@ def update_record(config, actor, name: str, record_id: int, changes: dict):
     """Change some columns of a record (PATCH); the whole record must stay valid."""
     registry = REGISTRIES[name]
     _check_writer(actor, registry)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         row = _record(uow, registry, record_id)
         change_record(uow, registry, row, changes, config.clock.now())
         action = f"{registry.label.replace(' ', '_')}_updated"
@@ -154,11 +163,11 @@ def json_safe(values: dict) -> dict:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
 
 
-def list_conflicts(actor, person_id: int) -> list[ConflictOfInterest]:
+def list_conflicts(config, actor, person_id: int) -> list[ConflictOfInterest]:
     """A person's conflicts of interest: for the people registry's writers, supervisors and
     the person themself (the account named by their ``username``)."""
     _check_reader(actor)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         person = _record(uow, PEOPLE, person_id)
         if not may_read_conflicts(actor, person):
             raise NotPermitted("conflict-of-interest records are for the pool's keepers and the person")
@@ -169,7 +178,7 @@ def list_conflicts(actor, person_id: int) -> list[ConflictOfInterest]:
 def add_conflict(config, actor, person_id: int, values: dict) -> ConflictOfInterest:
     """Record a conflict of interest of a person with an institution (回避 grounds)."""
     _check_writer(actor, CONFLICTS)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         _record(uow, PEOPLE, person_id)
         row = add_record(uow, CONFLICTS, {**values, "person_id": person_id}, config.clock.now())
         about = {"registry": "conflicts", "id": row.id, "person_id": person_id}
@@ -181,7 +190,7 @@ def add_conflict(config, actor, person_id: int, values: dict) -> ConflictOfInter
 def update_conflict(config, actor, person_id: int, conflict_id: int, changes: dict) -> ConflictOfInterest:
     """Correct a conflict record, typically to set the date it ended."""
     _check_writer(actor, CONFLICTS)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         row = uow.session.get(ConflictOfInterest, conflict_id)
         if row is None or row.person_id != person_id:
             raise NotFound(f"person {person_id} has no conflict of interest {conflict_id}")

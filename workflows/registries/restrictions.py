@@ -30,10 +30,10 @@ from workflows.access import (
 )
 from workflows.clock import BUREAU_TZ
 from workflows.deadlines.periods import Period, last_day
-from workflows.engine.services import provides
 from workflows.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
+from workflows.persistence.models import RESTRICTION_KINDS as RESTRICTION_KINDS  # for the API's schemas
 from workflows.persistence.models import ApplicationRestriction
 from workflows.users import SYSTEM
 
@@ -134,7 +134,6 @@ def restrict(
     return row
 
 
-@provides
 def restriction_operations(config, uow, case: dict) -> dict:
     def ban_applicant(data, credit_code, years, reason, process_key=None, **params):
         """Ban (禁止申请) the institution from applying for ``years`` from today."""
@@ -189,7 +188,7 @@ def list_restrictions(config, actor, filters: dict, page: int, page_size: int) -
             ApplicationRestriction.until.is_(None), ApplicationRestriction.until >= today
         )
         stmt = stmt.where(in_force if filters["active"] else ~in_force)
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         total = uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
         rows = uow.session.scalars(
             stmt.order_by(ApplicationRestriction.id.desc()).offset((page - 1) * page_size).limit(page_size)
@@ -202,7 +201,7 @@ def lift_restriction(config, actor, restriction_id: int, reason: str) -> Applica
     if not may_lift_restrictions(actor):
         groups = ", ".join(sorted(RESTRICTION_LIFTERS))
         raise NotPermitted(f"lifting a restriction needs one of the groups: {groups}")
-    with UnitOfWork() as uow:
+    with UnitOfWork(config.sessions) as uow:
         row = uow.session.get(ApplicationRestriction, restriction_id, with_for_update=True)
         if row is None:
             raise NotFound(f"restriction {restriction_id} does not exist")

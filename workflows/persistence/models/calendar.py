@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflows.persistence.database import JSONType, db
+from workflows.persistence.database import Base, JSONType
 from workflows.persistence.models.types import UTCDateTime
 
 
-class CalendarYear(db.Model):
+class CalendarYear(Base):
     """One year's State Council schedule: weekday holidays and weekend make-up days (调休)."""
 
     __tablename__ = "calendar_years"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflows.persistence.database import JSONType, db
+from workflows.persistence.database import Base, JSONType
 from workflows.persistence.models.types import UTCDateTime
 
 
-class Deployment(db.Model):
+class Deployment(Base):
     __tablename__ = "deployments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -20,7 +20,7 @@ class Deployment(db.Model):
     files: Mapped[list] = mapped_column(JSONType)
 
 
-class ProcessDefinition(db.Model):
+class ProcessDefinition(Base):
     """One version of one executable process.
 
     ``spec_json`` holds SpiffWorkflow's serialized spec (the process and its
@@ -50,7 +50,7 @@ class ProcessDefinition(db.Model):
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Form(db.Model):
+class Form(Base):
     """A form's JSON Schema and UI schema, stored once per distinct content."""
 
     __tablename__ = "forms"

@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflows.persistence.database import JSONType, db
+from workflows.persistence.database import Base, JSONType
 from workflows.persistence.models.types import UTCDateTime
 
 DRAW_KINDS = ("review_team", "targets", "inspectors")
 
 
-class DrawRecord(db.Model):
+class DrawRecord(Base):
     """One draw: who drew, when, the seed, every candidate, every exclusion, the result.
 
     ``seed`` is a 64-bit unsigned integer kept as decimal text (it does not fit a

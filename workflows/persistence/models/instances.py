@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflows.persistence.database import JSONType, db
+from workflows.persistence.database import Base, JSONType
 from workflows.persistence.models.types import UTCDateTime
 
 # A case is active while it may still move on (an administrator retries one in error) and
@@ -17,7 +17,7 @@ CLOSED_STATUSES = ("completed", "cancelled")
 _ACTIVE_SQL = f"status IN ({', '.join(repr(s) for s in ACTIVE_STATUSES)}) AND business_key IS NOT NULL"
 
 
-class ProcessInstance(db.Model):
+class ProcessInstance(Base):
     """A running or finished case.
 
     ``serialized`` is SpiffWorkflow's state without the spec (the spec comes from
@@ -62,7 +62,7 @@ class ProcessInstance(db.Model):
     __mapper_args__ = {"version_id_col": lock_version}
 
 
-class MessageSubscription(db.Model):
+class MessageSubscription(Base):
     """A BPMN message an instance is waiting for, kept in step with its state."""
 
     __tablename__ = "message_subscriptions"
@@ -80,7 +80,7 @@ class MessageSubscription(db.Model):
     correlations: Mapped[dict | None] = mapped_column(JSONType)
 
 
-class IdempotencyRecord(db.Model):
+class IdempotencyRecord(Base):
     """The first result of a request sent with an Idempotency-Key."""
 
     __tablename__ = "idempotency_records"
@@ -94,7 +94,7 @@ class IdempotencyRecord(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Sequence(db.Model):
+class Sequence(Base):
     """Named counters (certificate numbers, case numbers), advanced in the caller's transaction."""
 
     __tablename__ = "sequences"

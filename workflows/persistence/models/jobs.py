@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflows.persistence.database import JSONType, db
+from workflows.persistence.database import Base, JSONType
 from workflows.persistence.models.types import UTCDateTime
 
 JOB_STATES = ("pending", "suspended", "incident")
 
 
-class Job(db.Model):
+class Job(Base):
     """One unit of deferred work.
 
     A worker leases a due job (``lease_owner`` until ``lease_expires_at``), runs it in one

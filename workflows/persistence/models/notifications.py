@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflows.persistence.database import db
+from workflows.persistence.database import Base
 from workflows.persistence.models.types import UTCDateTime
 
 
-class Notification(db.Model):
+class Notification(Base):
     __tablename__ = "notifications"
     __table_args__ = (
         Index("ix_notifications_recipient_group", "recipient_group", "id"),

@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflows.persistence.database import JSONType, db
+from workflows.persistence.database import Base, JSONType
 from workflows.persistence.models.types import UTCDateTime
 
 OUTBOX_STATES = ("pending", "delivered", "dead", "poll_only")
 
 
-class PortalClient(db.Model):
+class PortalClient(Base):
     """A registered portal. ``secret`` is the shared HMAC key, kept in clear because the
     bureau signs its webhooks with it too: protect the database (and its backups) accordingly."""
 
@@ -28,7 +28,7 @@ class PortalClient(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class ServiceItem(db.Model):
+class ServiceItem(Base):
     """A service item code (事项编码) and the process it starts; ``steps`` names the
     process elements the portal's applicant actions and events refer to, ``decision_prefix``
     starts the decision document numbers (决定书文号) of its cases."""
@@ -44,7 +44,7 @@ class ServiceItem(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class PortalCase(db.Model):
+class PortalCase(Base):
     """A case record (办件) received from a portal; its case number is the instance's business key."""
 
     __tablename__ = "portal_cases"
@@ -80,7 +80,7 @@ class PortalCase(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class PortalNonce(db.Model):
+class PortalNonce(Base):
     """A nonce a client has used; kept until its request's timestamp leaves the accepted window."""
 
     __tablename__ = "portal_nonces"
@@ -92,7 +92,7 @@ class PortalNonce(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
 
 
-class OutboxEvent(db.Model):
+class OutboxEvent(Base):
     """One change a portal must learn, written in the transaction of the change.
 
     ``case_seq`` numbers a case's events without gaps; ``client_seq`` numbers a client's events

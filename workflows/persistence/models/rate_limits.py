@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import Float, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflows.persistence.database import db
+from workflows.persistence.database import Base
 
 
-class RateLimitCounter(db.Model):
+class RateLimitCounter(Base):
     """Requests counted under ``key`` (the limiter's key: client and limit) in the window
     that ends at ``expires_at`` (Unix seconds, wall clock, as the limiter counts)."""
 

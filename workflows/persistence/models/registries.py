@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflows.persistence.database import JSONType, db
+from workflows.persistence.database import Base, JSONType
 from workflows.persistence.models.types import UTCDateTime
 
 PERSON_KINDS = ("reviewer", "expert", "inspector")
@@ -32,7 +32,7 @@ ASSIGNMENT_STATUSES = ("pending", "confirmed", "declined", "expired", "released"
 BUSY_STATUSES = ("pending", "confirmed")
 
 
-class Person(db.Model):
+class Person(Base):
     """A reviewer, technical expert or inspector; ``username`` receives their tasks."""
 
     __tablename__ = "registry_people"
@@ -51,7 +51,7 @@ class Person(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class ConflictOfInterest(db.Model):
+class ConflictOfInterest(Base):
     """A tie between a person and an institution; ``end_date`` None means ongoing."""
 
     __tablename__ = "registry_conflicts"
@@ -67,7 +67,7 @@ class ConflictOfInterest(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Institution(db.Model):
+class Institution(Base):
     """An inspection target (检查对象), identified by its unified social credit code."""
 
     __tablename__ = "registry_institutions"
@@ -84,7 +84,7 @@ class Institution(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class CheckItem(db.Model):
+class CheckItem(Base):
     """One line of the check item list (抽查事项清单)."""
 
     __tablename__ = "registry_check_items"
@@ -103,7 +103,7 @@ class CheckItem(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-class Assignment(db.Model):
+class Assignment(Base):
     """A seat a draw gave a person, with their response; the sanctions record keeps these."""
 
     __tablename__ = "registry_assignments"

@@ -7,13 +7,13 @@ from datetime import date, datetime
 from sqlalchemy import Date, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from workflows.persistence.database import db
+from workflows.persistence.database import Base
 from workflows.persistence.models.types import UTCDateTime
 
 RESTRICTION_KINDS = ("ban", "normal_procedure_only")
 
 
-class ApplicationRestriction(db.Model):
+class ApplicationRestriction(Base):
     """A restriction on an institution's applications for one process.
 
     ``ban``: no new application until ``until`` (inclusive), e.g. 3 years after a

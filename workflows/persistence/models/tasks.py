@@ -7,13 +7,13 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workflows.persistence.database import JSONType, db
+from workflows.persistence.database import Base, JSONType
 from workflows.persistence.models.types import UTCDateTime
 
 OPEN_TASK_STATES = ("ready", "suspended")
 
 
-class Task(db.Model):
+class Task(Base):
     __tablename__ = "tasks"
     __table_args__ = (
         Index("ix_tasks_assignee_state", "assignee", "state"),
@@ -76,7 +76,7 @@ class Task(db.Model):
         return level, round(max(0.0, share), 4)
 
 
-class TaskCandidateGroup(db.Model):
+class TaskCandidateGroup(Base):
     __tablename__ = "task_candidate_groups"
     __table_args__ = (Index("ix_task_candidate_groups_group_task", "group_name", "task_id"),)
 

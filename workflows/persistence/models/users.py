@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from workflows.persistence.database import JSONType, db
+from workflows.persistence.database import Base, JSONType
 from workflows.persistence.models.types import UTCDateTime
 
 
-class User(db.Model):
+class User(Base):
     """A staff account; an applicant's account (group ``applicant``) is bound to one
     institution by its unified social credit code and sees only that institution's cases."""
 
@@ -35,7 +35,7 @@ class User(db.Model):
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 
 
-class ApiToken(db.Model):
+class ApiToken(Base):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
