@@ -25,13 +25,20 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/activate
 DIST := api/web/static/dist
 TRANSLATIONS := api/web/translations
 
-## assets: the workbench's front-end packages from npm (package-lock.json) into $(DIST); skipped without Node.js
+FRONTEND := api/web/frontend
+# One bundle per page, each with its stylesheet: the case page's viewer, the studio's modeler and comparison.
+BUNDLES := $(FRONTEND)/viewer.js $(FRONTEND)/modeler.js $(FRONTEND)/diff.js
+
+## assets: the workbench's front-end packages from npm (package-lock.json) into $(DIST), the page bundles built by esbuild; skipped without Node.js
 assets:
 	@if command -v npm >/dev/null 2>&1; then \
 		npm ci --no-audit --no-fund --ignore-scripts --silent && \
-		mkdir -p $(DIST) && cp node_modules/htmx.org/dist/htmx.min.js $(DIST)/; \
+		mkdir -p $(DIST) && cp node_modules/htmx.org/dist/htmx.min.js $(DIST)/ && \
+		node_modules/.bin/esbuild $(BUNDLES) --bundle --minify --format=iife --target=es2020 \
+			--outdir=$(DIST) --log-level=warning --legal-comments=linked \
+			--loader:.woff=file --loader:.woff2=file --loader:.ttf=file --loader:.eot=file --loader:.svg=file; \
 	else \
-		echo "Node.js (npm) is not installed: the pages work without their scripts; install nodejs and npm, then make assets"; \
+		echo "Node.js (npm) is not installed: the pages work without their scripts (no diagrams, no modeler); install nodejs and npm, then make assets"; \
 	fi
 
 ## translations: extract the pages' messages and compile the catalogues (after editing templates)

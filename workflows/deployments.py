@@ -36,36 +36,70 @@ class DeployedProcess:
     warnings: list[dict] = field(default_factory=list)
 
 
+@dataclass
+class Validation:
+    """What a deployment of some files would say, without deploying them."""
+
+    ok: bool
+    # {"element", "file", "detail", "severity": "error" | "warning"} each
+    problems: list[dict]
+    # the versions the deployment would create (or keep, when unchanged)
+    processes: list[DeployedProcess]
+
+
 def deploy_definitions(config, actor, files: list[tuple[str, bytes]]) -> list[DeployedProcess]:
     """Parse and validate ``files`` and store a new version of every changed process.
 
     Deploying unchanged content is idempotent: the process keeps its version.
     """
+    with UnitOfWork(config.sessions) as uow:
+        results = _deploy(config, uow, actor, files)
+        uow.commit()
+    return results
+
+
+def validate_definitions(config, actor, files: list[tuple[str, bytes]]) -> Validation:
+    """Run every check of a deployment of ``files`` without deploying: the same path as
+    ``deploy_definitions`` in a unit of work that is rolled back instead of committed.
+
+    The first blocking problem ends the checks (as it ends a deployment); warnings follow
+    it when there is none.
+    """
+    with UnitOfWork(config.sessions) as uow:
+        try:
+            results = _deploy(config, uow, actor, files)
+        except InvalidInput as exc:
+            problem = {"element": exc.element, "file": exc.file, "detail": exc.detail, "severity": "error"}
+            return Validation(ok=False, problems=[problem], processes=[])
+    warnings = [{**w, "severity": "warning"} for r in results for w in r.warnings]
+    return Validation(ok=True, problems=warnings, processes=results)
+
+
+def _deploy(config, uow, actor, files: list[tuple[str, bytes]]) -> list[DeployedProcess]:
+    """Check ``files`` and add their changed processes to ``uow`` (not committed)."""
     if not may_deploy(actor):
         raise NotPermitted("only process designers may deploy")
     bpmn, dmn, forms = _classify(files, config.max_json_depth)
-    with UnitOfWork(config.sessions) as uow:
-        bpmn.update(_bpmn_for_forms_only(uow, bpmn, forms))
-        if not bpmn:
-            raise InvalidInput("the deployment holds no BPMN file (.bpmn)")
-        processes = parse_processes(bpmn, dmn, check_document)
-        _check_unique_keys(processes)
-        known = {p.key for p in processes} | set(uow.session.scalars(select(ProcessDefinition.key)))
-        for process in processes:
-            check_process(process, known)
-        check_call_cycles(processes, _deployed_calls(uow))
-        deployment = Deployment(
-            deployed_at=config.clock.now(),
-            deployed_by=actor.name,
-            files=[{"name": n, "sha256": hashlib.sha256(c).hexdigest()} for n, c in files],
-        )
-        uow.session.add(deployment)
-        uow.flush()
-        staffed = _staffed_groups(uow)
-        results = [_store(config, uow, actor, deployment, p, dmn, forms) for p in processes]
-        for process, result in zip(processes, results, strict=True):
-            result.warnings = process.warnings + _unstaffed_tasks(process, staffed)
-        uow.commit()
+    bpmn.update(_bpmn_for_forms_only(uow, bpmn, forms))
+    if not bpmn:
+        raise InvalidInput("the deployment holds no BPMN file (.bpmn)")
+    processes = parse_processes(bpmn, dmn, check_document)
+    _check_unique_keys(processes)
+    known = {p.key for p in processes} | set(uow.session.scalars(select(ProcessDefinition.key)))
+    for process in processes:
+        check_process(process, known)
+    check_call_cycles(processes, _deployed_calls(uow))
+    deployment = Deployment(
+        deployed_at=config.clock.now(),
+        deployed_by=actor.name,
+        files=[{"name": n, "sha256": hashlib.sha256(c).hexdigest()} for n, c in files],
+    )
+    uow.session.add(deployment)
+    uow.flush()
+    staffed = _staffed_groups(uow)
+    results = [_store(config, uow, actor, deployment, p, dmn, forms) for p in processes]
+    for process, result in zip(processes, results, strict=True):
+        result.warnings = process.warnings + _unstaffed_tasks(process, staffed)
     return results
 
 

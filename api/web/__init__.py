@@ -15,18 +15,35 @@ from flask import Blueprint
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 
-from . import account, admin, cases, formatting, inbox, oversight, security, session, task_pages
+from . import (
+    account,
+    admin,
+    bundles,
+    case_diagram,
+    cases,
+    formatting,
+    inbox,
+    oversight,
+    security,
+    session,
+    studio,
+    task_pages,
+)
 
 HERE = os.path.dirname(__file__)
 web = Blueprint(
     "web", __name__, template_folder="templates", static_folder="static", static_url_path="/ui/static"
 )
 web.before_request(session.load_actor)
+web.before_request(bundles.load_pages_with_bundles_in_full)
 web.after_request(security.add_headers)
 web.context_processor(session.page_context)
+web.context_processor(bundles.page_context)
 web.register_error_handler(Exception, session.error_page)
 web.add_url_rule("/", "home", session.home)
 for _child in (account.blp, inbox.blp, task_pages.blp, cases.blp, oversight.blp, admin.blp):
+    web.register_blueprint(_child)
+for _child in (case_diagram.blp, studio.blp):
     web.register_blueprint(_child)
 csrf = CSRFProtect()
 

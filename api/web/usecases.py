@@ -13,9 +13,11 @@ from workflows import (
     access,
     case_administration,
     deployments,
+    diagrams,
     holidays,
     instances,
     notifications,
+    studio,
     tasks,
     users,
     worklists,
@@ -50,6 +52,7 @@ def navigation(who) -> dict:
     return {
         "oversee": access.may_oversee_tasks(who),
         "admin": access.is_admin(who),
+        "studio": access.may_deploy(who),
         "unread": notifications.unread_count(config(), who),
     }
 
@@ -174,3 +177,31 @@ def registry_records(name: str, limit: int):
 
 def import_registry_csv(kind: str, stream, file_name: str) -> tuple[dict | None, list[str]]:
     return registry_cli.import_csv(config(), actor(), kind, stream, file_name)
+
+
+def case_diagram(instance_id: str) -> diagrams.CaseDiagram:
+    return diagrams.case_diagram(config(), actor(), instance_id)
+
+
+def studio_versions() -> list[studio.VersionSummary]:
+    return studio.list_versions(config(), actor())
+
+
+def studio_source(key: str, version: int) -> studio.VersionSource:
+    return studio.version_source(config(), actor(), key, version)
+
+
+def validate_version(key: str, version: int, xml: str, forms: dict) -> deployments.Validation:
+    return studio.validate_version(config(), actor(), key, version, xml, forms)
+
+
+def deploy_version(key: str, version: int, xml: str, forms: dict):
+    return studio.deploy_version(config(), actor(), key, version, xml, forms)
+
+
+def compare_versions(key: str, old: int, new: int) -> studio.Comparison:
+    return studio.compare_versions(config(), actor(), key, old, new)
+
+
+def require_designer() -> None:
+    studio.require_designer(actor())
