@@ -51,7 +51,7 @@ def _elements(xml: str) -> dict[str, tuple[str, str, str]]:
     found = {}
     for node in root.iter(f"{{{BPMN_NS}}}*"):
         element_id = node.get("id")
-        if element_id is None:
+        if element_id is None or node is root:  # the document itself: its exporter is no change
             continue
         signature = _signature(node) + (lanes.get(element_id, "") if node.tag in _HUMAN else "")
         found[element_id] = (etree.QName(node).localname, node.get("name") or "", signature)

@@ -3,7 +3,7 @@
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 import { diff } from 'bpmn-js-differ';
 
-import { fetchText, mark } from './markers.js';
+import { fetchText, fitReadable, mark } from './markers.js';
 import { translateModule } from './translate.js';
 import './diff.css';
 
@@ -13,16 +13,17 @@ async function open(container) {
     additionalModules: [ translateModule(document.documentElement.lang === 'zh-CN' ? 'zh_CN' : 'en') ]
   });
   await viewer.importXML(await fetchText(container.dataset.xmlUrl));
-  viewer.get('canvas').zoom('fit-viewport');
   return viewer;
 }
 
+let following = false;
+
 function follow(source, target) {
   source.on('canvas.viewbox.changed', (event) => {
-    if (follow.busy) return;
-    follow.busy = true;
+    if (following) return;
+    following = true;
     target.get('canvas').viewbox(event.viewbox);
-    follow.busy = false;
+    following = false;
   });
 }
 
@@ -31,6 +32,9 @@ async function start() {
   const newNode = document.getElementById('diff-new');
   const [ before, after ] = await Promise.all([ open(oldNode), open(newNode) ]);
   const changes = diff(before.getDefinitions(), after.getDefinitions());
+  const changed = [ ...Object.keys(changes._changed), ...Object.keys(changes._added) ];
+  fitReadable(after, 0.5, changed);
+  before.get('canvas').viewbox(after.get('canvas').viewbox());
   mark(after, Object.keys(changes._added), 'diff-added');
   mark(before, Object.keys(changes._removed), 'diff-removed');
   mark(before, Object.keys(changes._changed), 'diff-changed');

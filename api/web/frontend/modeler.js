@@ -9,7 +9,7 @@ import {
 import CamundaBehaviorsModule from 'camunda-bpmn-js-behaviors/lib/camunda-platform';
 import camundaModdle from 'camunda-bpmn-moddle/resources/camunda.json';
 
-import { fetchText, mark, unmarkAll } from './markers.js';
+import { fetchText, fitReadable, mark, unmarkAll } from './markers.js';
 import supportedGroups from './supported-groups.js';
 import { translateModule } from './translate.js';
 import './modeler.css';
@@ -24,7 +24,10 @@ const deployButton = document.getElementById('deploy');
 
 const modeler = new Modeler({
   container: canvasNode,
-  propertiesPanel: { parent: '#properties' },
+  propertiesPanel: {
+    parent: '#properties',
+    layout: { groups: { general: { open: true }, CamundaPlatform__UserAssignment: { open: true } } }
+  },
   additionalModules: [
     BpmnPropertiesPanelModule,
     BpmnPropertiesProviderModule,
@@ -157,7 +160,7 @@ async function deploy() {
 async function start() {
   say(texts.loading);
   await modeler.importXML(await fetchText(canvasNode.dataset.xmlUrl));
-  modeler.get('canvas').zoom('fit-viewport');
+  fitReadable(modeler, 0.75);
   validateButton.disabled = false;
   deployButton.disabled = false;
   validateButton.addEventListener('click', () => validate().catch((e) => say(`${texts.failed} ${e}`, 'error')));

@@ -2,7 +2,7 @@
 // elements marked; clicking an element shows who did it and when. The viewer only.
 import NavigatedViewer from 'bpmn-js/lib/NavigatedViewer';
 
-import { mark } from './markers.js';
+import { fitReadable, mark } from './markers.js';
 import { translateModule } from './translate.js';
 import './viewer.css';
 
@@ -50,7 +50,8 @@ async function start() {
     additionalModules: [ translateModule(container.dataset.lang) ]
   });
   await viewer.importXML(data.xml);
-  viewer.get('canvas').zoom('fit-viewport');
+  const focus = data.error ? [ data.error ] : data.current.length ? data.current : data.completed.slice(-1);
+  fitReadable(viewer, 0.6, focus);
   mark(viewer, data.completed, 'step-done');
   mark(viewer, data.current, 'step-current');
   mark(viewer, data.error ? [ data.error ] : [], 'step-error');
