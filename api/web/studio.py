@@ -9,17 +9,24 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
-from flask import Blueprint, Response, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, make_response, render_template, request, url_for
 
 from workflows.errors import NotPermitted
 
 from ..errors import engine_error_problem
+from . import security, usecases
 from . import session as web_session
-from . import usecases
 from .form_fields import form_fields
 from .problems import bad_request, json_problems
 
 blp = Blueprint("studio", __name__, url_prefix="/ui/studio")
+# The properties panel writes two fixed style attributes on its containers; the modeler's page
+# allows exactly those two (by hash) and no other inline style.
+PANEL_STYLES = (
+    "'sha256-nR5hyLltSjfvi2rqC26RbcredWrJvTaPA1yqPX96jpY='",  # height: 100%
+    "'sha256-LIWyuNLBDBQuKJLr4mOx2cFEzHX9lM0BrbfcAAzCvSU='",  # flex: none; height: auto
+)
+MODELER_CSP = f"{security.CSP}; style-src-attr 'unsafe-hashes' {' '.join(PANEL_STYLES)}"
 
 
 JSON_ENDPOINTS = {"web.studio.xml", "web.studio.validate", "web.studio.deploy"}
@@ -48,7 +55,10 @@ def versions():
 def modeler(key, version):
     """A version in the modeler, with its forms in the JSON editor."""
     source = usecases.studio_source(key, version)
-    return render_template("studio/modeler.html", source=source, forms=_form_texts(source.forms))
+    page = render_template("studio/modeler.html", source=source, forms=_form_texts(source.forms))
+    response = make_response(page)
+    response.headers["Content-Security-Policy"] = MODELER_CSP
+    return response
 
 
 @blp.route("/<key>/<int:version>/xml")

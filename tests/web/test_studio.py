@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from api.web.studio import PANEL_STYLES
+
 KEY = "qualification_approval"
 CLERK_LANE = 'name="窗口受理 (clerk)"'
 
@@ -152,3 +154,11 @@ def test_form_preview_renders_the_schema_as_the_task_page_does(browser, deployed
     assert "不予受理理由" in html and "<textarea" in html and "<html" not in html
     broken = browser.post("/ui/studio/forms/preview", {"schema": "{"}, headers={"HX-Request": "true"})
     assert "schema:" in broken.get_data(as_text=True)
+
+
+def test_modeler_page_allows_only_the_panels_two_style_attributes(browser, deployed):
+    browser.log_in("designer")
+    response = browser.get(f"/ui/studio/{KEY}/1")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy
+    assert policy.endswith("style-src-attr 'unsafe-hashes' " + " ".join(PANEL_STYLES))
