@@ -134,7 +134,9 @@ def poll_events(config, actor, after: int, limit: int) -> list[dict]:
             .order_by(OutboxEvent.client_seq)
             .limit(limit)
         ).all()
-        return [event_document(row) for row in rows]
+        events = [event_document(row) for row in rows]
+        uow.commit()  # the request's nonce (``client_of``)
+        return events
 
 
 def list_outbox(config, actor, filters: dict, page: int, page_size: int) -> tuple[list[OutboxEvent], int]:
