@@ -43,6 +43,7 @@ def _authenticate() -> None:
 
 def init_app(app, api) -> None:
     app.before_request(_authenticate)
+    app.after_request(portal_auth.spend_unused_nonce)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]
     api.spec.components.security_scheme(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, replace
 from datetime import datetime
 from uuid import UUID
@@ -31,14 +29,13 @@ from workflows.deadlines import limits as deadlines
 from workflows.engine import runtime, spiff_compat
 from workflows.engine.forms import validate_form_data, with_defaults
 from workflows.errors import Conflict, FieldError, InvalidInput, NotFound, NotPermitted
-from workflows.persistence import audit
+from workflows.persistence import audit, idempotency
 from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import (
     ACTIVE_STATUSES,
     OPEN_TASK_STATES,
     AuditEvent,
     Form,
-    IdempotencyRecord,
     ProcessDefinition,
     ProcessInstance,
     Task,
@@ -129,54 +126,38 @@ def start_instance(
     With an ``idempotency_key`` a retried start returns the first result; the same
     key with a different request is a conflict.
     """
-    request_hash = _request_hash(key, business_key, variables, version)
+    fingerprint = idempotency.request_hash([key, business_key, variables, version])
     with UnitOfWork(config.sessions) as uow:
         if idempotency_key:
-            replay = _replay(uow, actor, idempotency_key, request_hash)
-            if replay is not None:
-                return instance_view(uow, replay, config.clock.now(), actor), False
+            replayed = idempotency.replayed_instance(uow, actor, idempotency_key, fingerprint)
+            if replayed is not None:
+                row = uow.session.get(ProcessInstance, replayed)
+                return instance_view(uow, row, config.clock.now(), actor), False
         definition = _definition_to_start(uow, key, version)
-        if not may_start(actor, definition.starter_groups):
-            raise NotPermitted(f"you may not start '{key}'")
-        if definition.start_form:
-            schema = uow.session.get(Form, definition.start_form).schema
-            variables = with_defaults(schema, variables)
-            validate_form_data(schema, variables, "/variables")
-            check_registry_references(uow.session, schema, variables, "/variables")
-        _check_own_institution(actor, definition, variables)
-        _check_no_active_duplicate(uow, key, business_key)
-        _check_received_at(variables.get("received_at"), config.clock.now())
-        admit_application(config, uow, actor, definition, variables, business_key, "/variables")
+        variables = _checked_start(config, uow, actor, definition, business_key, variables)
         row = create_instance(config, uow, actor, definition, business_key, variables)
         if idempotency_key:
-            uow.session.add(
-                IdempotencyRecord(
-                    scope=actor.name,
-                    key=idempotency_key,
-                    request_hash=request_hash,
-                    instance_id=row.id,
-                    created_at=row.started_at,
-                )
-            )
+            idempotency.remember(uow, actor, idempotency_key, fingerprint, row.id, row.started_at)
         uow.commit()
         return instance_view(uow, row, config.clock.now(), actor), True
 
 
-def _request_hash(*parts) -> str:
-    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
-
-
-def _replay(uow, actor, idempotency_key: str, request_hash: str) -> ProcessInstance | None:
-    record = uow.session.scalar(
-        select(IdempotencyRecord).where(
-            IdempotencyRecord.scope == actor.name, IdempotencyRecord.key == idempotency_key
-        )
-    )
-    if record is None:
-        return None
-    if record.request_hash != request_hash:
-        raise Conflict("this Idempotency-Key was already used for a different request")
-    return uow.session.get(ProcessInstance, record.instance_id)
+def _checked_start(config, uow, actor, definition, business_key, variables: dict) -> dict:
+    """Whether ``actor`` may start this case now: permission, start form (its defaults
+    filled in: the variables to start with), own institution, no active duplicate,
+    the moment of receipt, restrictions on the applicant."""
+    if not may_start(actor, definition.starter_groups):
+        raise NotPermitted(f"you may not start '{definition.key}'")
+    if definition.start_form:
+        schema = uow.session.get(Form, definition.start_form).schema
+        variables = with_defaults(schema, variables)
+        validate_form_data(schema, variables, "/variables")
+        check_registry_references(uow.session, schema, variables, "/variables")
+    _check_own_institution(actor, definition, variables)
+    _check_no_active_duplicate(uow, definition.key, business_key)
+    _check_received_at(variables.get("received_at"), config.clock.now())
+    admit_application(config, uow, actor, definition, variables, business_key, "/variables")
+    return variables
 
 
 def _definition_to_start(uow, key: str, version: int | None) -> ProcessDefinition:

@@ -218,55 +218,68 @@ def _instance(uow, task: Task) -> ProcessInstance:
 
 
 def complete_task(config, actor, task_id: str, data: dict) -> tuple[Task, InstanceView]:
-    """Validate ``data`` against the task's form and complete the task.
+    """Validate ``data`` against the task's form and complete the task, in one transaction.
 
     Runs under the instance lock; of two concurrent completions exactly one
     succeeds and the other sees a conflict. An unclaimed task is claimed implicitly.
     """
     with UnitOfWork(config.sessions) as uow:
-        task = _task(uow, actor, task_id)
-        row = runtime.lock_instance(uow, task.instance_id)
-        uow.session.refresh(task)
-        _check_permitted(actor, task)
-        _check_open(task)
-        if task.assignee not in (None, actor.name):
-            raise Conflict(f"the task is claimed by {task.assignee}")
-        if row.status != "running":
-            raise Conflict(f"the case is {row.status}")
-        schema = uow.session.get(Form, task.form_hash).schema if task.form_hash else None
-        if schema is not None:
-            data = with_defaults(schema, data)
-            validate_form_data(schema, data, "/data")
-            check_registry_references(uow.session, schema, data, "/data")
-        workflow = runtime.open_workflow(config, uow, row)
-        spiff_task = workflow.get_task_from_id(UUID(task.id))
-        if spiff_task.state != TaskState.READY:
-            raise Conflict("the task is no longer ready")
-        check_answer(workflow.script_engine, spiff_task, schema, data, "/data")
-        now = config.clock.now()
-        implicit_claim = task.assignee is None
-        task.state, task.assignee, task.completed_at, task.completed_by = (
-            "completed",
-            actor.name,
-            now,
-            actor.name,
-        )
-        task.submitted_data = data
-        audit.record(
-            uow,
-            actor,
-            "task_completed",
-            now,
-            row,
-            task.id,
-            element_id=task.bpmn_id,
-            data=data,
-            implicit_claim=implicit_claim,
-        )
-        runtime.run(config, uow, row, workflow, actor, step=lambda: _submit(spiff_task, data))
-        runtime.save(config, uow, row, workflow, actor)
+        task, row = complete_task_in(config, uow, actor, task_id, data)
         uow.commit()
+        now = config.clock.now()
         return task.with_oversight(now), instance_view(uow, row, now, actor)
+
+
+def complete_task_in(config, uow, actor, task_id: str, data: dict) -> tuple[Task, ProcessInstance]:
+    """Complete the task in the caller's unit of work (the caller commits): the step that
+    ``complete_task`` and use cases acting through a task (a portal's supplements) share."""
+    task = _task(uow, actor, task_id)
+    row = runtime.lock_instance(uow, task.instance_id)
+    uow.session.refresh(task)
+    _check_permitted(actor, task)
+    _check_open(task)
+    if task.assignee not in (None, actor.name):
+        raise Conflict(f"the task is claimed by {task.assignee}")
+    if row.status != "running":
+        raise Conflict(f"the case is {row.status}")
+    schema = uow.session.get(Form, task.form_hash).schema if task.form_hash else None
+    if schema is not None:
+        data = with_defaults(schema, data)
+        validate_form_data(schema, data, "/data")
+        check_registry_references(uow.session, schema, data, "/data")
+    workflow = runtime.open_workflow(config, uow, row)
+    spiff_task = workflow.get_task_from_id(UUID(task.id))
+    if spiff_task.state != TaskState.READY:
+        raise Conflict("the task is no longer ready")
+    check_answer(workflow.script_engine, spiff_task, schema, data, "/data")
+    _record_completion(config, uow, actor, task, row, data)
+    runtime.run(config, uow, row, workflow, actor, step=lambda: _submit(spiff_task, data))
+    runtime.save(config, uow, row, workflow, actor)
+    return task, row
+
+
+def _record_completion(config, uow, actor, task: Task, row: ProcessInstance, data: dict) -> None:
+    """The task row and the audit entry of a completion (an unclaimed task is claimed now)."""
+    now = config.clock.now()
+    implicit_claim = task.assignee is None
+    task.state, task.assignee, task.completed_at, task.completed_by = (
+        "completed",
+        actor.name,
+        now,
+        actor.name,
+    )
+    task.submitted_data = data
+    audit.record(
+        uow,
+        actor,
+        "task_completed",
+        now,
+        row,
+        task.id,
+        element_id=task.bpmn_id,
+        data=data,
+        implicit_claim=implicit_claim,
+    )
 
 
 def _submit(spiff_task, data: dict):

@@ -7,7 +7,7 @@ from urllib.parse import quote
 from flask import current_app, g, request
 from flask_limiter import Limiter
 
-from workflows.portal.clients import SignedRequest, authenticate_request
+from workflows.portal.clients import SignedRequest, authenticate_request, spend_nonce
 from workflows.portal.signing import CLIENT_ID_HEADER, NONCE_HEADER, SIGNATURE_HEADER, TIMESTAMP_HEADER
 
 from .. import runtime
@@ -41,6 +41,15 @@ def authenticate_portal() -> None:
         body=request.get_data(cache=True),
     )
     g.actor = authenticate_request(runtime.config(), signed)
+
+
+def spend_unused_nonce(response):
+    """A portal request that failed still uses up its nonce: its use case, which would have
+    spent it with its change, rolled back (see ``workflows.portal.clients``)."""
+    actor = g.get("actor")
+    if response.status_code >= 400 and getattr(actor, "nonce", None) is not None:
+        spend_nonce(runtime.config(), actor)
+    return response
 
 
 def _client_key() -> str:

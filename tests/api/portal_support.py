@@ -81,7 +81,8 @@ class Receiver:
     """A webhook on 127.0.0.1 that checks every signature and answers as told.
 
     ``plan`` holds answers for the next requests: an HTTP status, or ``"hang"`` to answer only
-    after ``hang_seconds``; when it is empty every event is accepted (200).
+    after ``hang_seconds``; when it is empty every event is accepted (200). ``while_answering``,
+    when set, is called before each answer and what it returns is kept as ``"seen"``.
     """
 
     def __init__(self, clock, secret: str | None = None):
@@ -89,6 +90,7 @@ class Receiver:
         self.plan: deque = deque()
         self.hang_seconds = 1.0
         self.delay_seconds = 0.0
+        self.while_answering = None
         self.requests: list[dict] = []
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.server.daemon_threads = True
@@ -119,8 +121,14 @@ class Receiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 answer = receiver.plan.popleft() if receiver.plan else 200
                 time.sleep(receiver.delay_seconds)
+                seen = receiver.while_answering() if receiver.while_answering else None
                 receiver.requests.append(
-                    {"event": json.loads(body), "answer": answer, "signed": receiver.verify(self, body)}
+                    {
+                        "event": json.loads(body),
+                        "answer": answer,
+                        "signed": receiver.verify(self, body),
+                        "seen": seen,
+                    }
                 )
                 if answer == "hang":
                     time.sleep(receiver.hang_seconds)

@@ -1,6 +1,9 @@
 """Webhook delivery: retries with backoff, timeouts, dead letters and redelivery, polling."""
 
-from sqlalchemy import select
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import create_engine, event, select, text
 
 from api.database import db
 from workflows.persistence.models import Job
@@ -125,3 +128,91 @@ def test_polling_sees_events_a_webhook_already_received(portal, receiver, app):
     polled = portal.get("/api/v1/portal/events?after=1").json["events"]
     assert [(e["case_no"], e["sequence"], e["type"]) for e in polled] == [(case_no, 2, "step_changed")]
     assert polled[0]["event_id"] == receiver.accepted[1]["event_id"]
+
+
+@contextmanager
+def open_transactions(app):
+    """The connections of this process to the app's database that have a transaction open,
+    kept up to date as transactions begin and end."""
+    with app.app_context():
+        engine = db.engine
+    opened: set[int] = set()
+    listeners = [
+        ("begin", lambda conn: opened.add(id(conn))),
+        ("commit", lambda conn: opened.discard(id(conn))),
+        ("rollback", lambda conn: opened.discard(id(conn))),
+    ]
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
+    try:
+        yield opened
+    finally:
+        for name, listener in listeners:
+            event.remove(engine, name, listener)
+
+
+def _write_from_another_connection(url: str, case_no: str) -> dict:
+    """Lock or write the case's delivery job from a new connection, without waiting; on
+    PostgreSQL also count the sessions idle in a transaction."""
+    other = create_engine(url, connect_args={} if url.startswith("postgresql") else {"timeout": 0})
+    key = {"key": f"portal_delivery:{case_no}"}
+    try:
+        with other.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                conn.execute(text("SELECT id FROM jobs WHERE dedup_key = :key FOR UPDATE NOWAIT"), key)
+                idle = conn.scalar(
+                    text(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND state LIKE 'idle in transaction%' AND pid <> pg_backend_pid()"
+                    )
+                )
+            else:
+                conn.execute(text("UPDATE jobs SET updated_at = updated_at WHERE dedup_key = :key"), key)
+                idle = 0
+        return {"written": True, "idle_in_transaction": idle}
+    except Exception as exc:
+        return {"written": False, "error": str(exc)}
+    finally:
+        other.dispose()
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def test_no_transaction_is_open_while_the_webhook_answers(portal, receiver, app, database_url, backend):
+    case_no = portal.submit()["case_no"]
+    with open_transactions(app) as opened:
+
+        def while_answering():
+            return {"open_here": len(opened), **_write_from_another_connection(database_url, case_no)}
+
+        receiver.while_answering = while_answering
+        run_worker(app)
+    seen = [r["seen"] for r in receiver.requests]
+    assert [e["sequence"] for e in receiver.accepted] == [1, 2]
+    assert seen == [{"open_here": 0, "written": True, "idle_in_transaction": 0}] * 2
+
+
+def test_events_posted_by_a_worker_that_died_before_recording_are_posted_again(
+    portal, receiver, app, database_url, clock, client, auth
+):
+    case_no = portal.submit()["case_no"]
+    other = create_engine(database_url)
+
+    def worker_dies_while_posting():
+        with other.begin() as conn:
+            conn.execute(
+                text("UPDATE jobs SET lease_owner = 'a-worker-that-died' WHERE dedup_key = :key"),
+                {"key": f"portal_delivery:{case_no}"},
+            )
+        receiver.while_answering = None
+
+    receiver.while_answering = worker_dies_while_posting
+    run_worker(app)
+    other.dispose()
+    assert [(e["state"], e["attempts"]) for e in outbox(client, auth, case_no=case_no)] == [
+        ("pending", 0)
+    ] * 2
+    clock.advance(minutes=10)
+    run_worker(app)
+    posted = [(r["event"]["event_id"], r["answer"]) for r in receiver.requests]
+    assert [event_id for event_id, _ in posted[2:]] == [event_id for event_id, _ in posted[:2]]
+    assert {e["state"] for e in outbox(client, auth, case_no=case_no)} == {"delivered"}

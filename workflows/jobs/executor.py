@@ -4,6 +4,12 @@ Claiming takes row locks with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so sever
 several nodes never take the same job; the lease (owner + expiry) lets another worker take
 over the job of one that died. A job runs in one unit of work with the change it makes and
 is deleted in it, so its effect happens once. After the last attempt it becomes an incident.
+
+A job that calls out over the network (a webhook) never does so inside a transaction: its
+handler returns an ``AfterCommit``, the executor commits what the handler claimed, makes the
+call with no transaction open, and records the outcome in a second unit of work under the
+same lease. A worker dying between the call and the record leaves the job to be taken over
+when its lease expires: the call is repeated (at least once), never lost.
 """
 
 from __future__ import annotations
@@ -13,7 +19,9 @@ import os
 import socket
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import inspect, or_, select, update
 
@@ -29,8 +37,24 @@ log = logging.getLogger(__name__)
 HANDLERS: dict[str, Callable] = {}
 
 
+@dataclass(frozen=True)
+class AfterCommit:
+    """What a job does after its claim has committed: ``call()`` runs with no transaction
+    open (it must use only plain values, no database rows), then ``record(uow, job, result)``
+    writes its outcome in a new unit of work. The lease is held for at least ``seconds``
+    more, how long ``call`` may take, so that no other worker takes the job meanwhile."""
+
+    call: Callable[[], Any]
+    record: Callable[[UnitOfWork, Job, Any], None]
+    seconds: float
+
+
 def register_handler(kind: str, handler: Callable) -> None:
-    """Install ``handler(config, uow, job)`` for jobs of ``kind`` (called by ``workflows.wiring``)."""
+    """Install ``handler(config, uow, job)`` for jobs of ``kind`` (called by ``workflows.wiring``).
+
+    The handler does the job's work in ``uow``, or returns an ``AfterCommit`` for work that
+    must wait until the transaction has ended.
+    """
     HANDLERS[kind] = handler
 
 
@@ -94,19 +118,47 @@ def run_job(config, owner: str, job_id: int) -> str:
     """
     try:
         with UnitOfWork(config.sessions) as uow:
-            job = uow.session.scalars(
-                select(Job).where(Job.id == job_id, Job.lease_owner == owner).with_for_update()
-            ).one_or_none()
+            job = _leased(uow, owner, job_id)
             if job is None:
                 return "lost"
-            HANDLERS[job.kind](config, uow, job)
-            _finish(config, uow, job)
+            after = HANDLERS[job.kind](config, uow, job)
+            if after is None:
+                _finish(config, uow, job)
+            else:
+                _hold(config, job, after.seconds)
             uow.commit()
-        return "done"
+        return "done" if after is None else _run_after_commit(config, owner, job_id, after)
     except BaseException as exc:
         log.exception("job %s failed", job_id)
         _record_failure(config, owner, job_id, exc)
         return "failed"
+
+
+def _leased(uow, owner: str, job_id: int) -> Job | None:
+    return uow.session.scalars(
+        select(Job).where(Job.id == job_id, Job.lease_owner == owner).with_for_update()
+    ).one_or_none()
+
+
+def _hold(config, job: Job, seconds: float) -> None:
+    """Keep the lease for at least ``seconds`` more (the call after the commit)."""
+    until = config.clock.now() + timedelta(seconds=seconds)
+    if job.lease_expires_at is None or job.lease_expires_at < until:
+        job.lease_expires_at = until
+
+
+def _run_after_commit(config, owner: str, job_id: int, after: AfterCommit) -> str:
+    """Make the job's call outside any transaction, then record its outcome and finish the
+    job, if the lease is still this worker's (else the new holder repeats the call)."""
+    result = after.call()
+    with UnitOfWork(config.sessions) as uow:
+        job = _leased(uow, owner, job_id)
+        if job is None:
+            return "lost"
+        after.record(uow, job, result)
+        _finish(config, uow, job)
+        uow.commit()
+    return "done"
 
 
 def _finish(config, uow, job: Job) -> None:

@@ -4,7 +4,10 @@ Every use case opens one ``UnitOfWork`` over the session factory its entry point
 (``config.sessions``: the app factory gives Flask-SQLAlchemy's request-scoped session, the
 engine's own tests a scoped session of their own), does its reads and writes through
 ``uow.session`` and calls ``uow.commit()`` once at the end. Leaving the block without
-committing rolls everything back, so nothing is ever half-written.
+committing rolls everything back, so nothing is ever half-written. Steps that other use cases
+share take the caller's unit of work (``tasks.complete_task_in``, ``instances.create_instance``);
+opening a second one on the same session while one is open is refused, since its commit or
+rollback would end the first one's transaction half-way.
 """
 
 from __future__ import annotations
@@ -81,9 +84,14 @@ class UnitOfWork:
         self._before_commit: dict[str, Callable[[UnitOfWork], None]] = {}
 
     def __enter__(self) -> UnitOfWork:
+        if self.session.info.get("unit_of_work") is not None:
+            # Its rollback or commit would end the open one's transaction half-way.
+            raise RuntimeError("a unit of work is already open on this session; pass it down instead")
+        self.session.info["unit_of_work"] = self
         return self
 
     def __exit__(self, exc_type, exc, tb):
+        self.session.info.pop("unit_of_work", None)
         if not self._committed:
             self.session.rollback()
         self._before_commit.clear()

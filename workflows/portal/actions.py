@@ -14,7 +14,7 @@ from workflows.portal.clients import client_of
 from workflows.portal.outbox import lock_case
 from workflows.portal.views import CaseView, case_view
 from workflows.registries.restrictions import NORMAL_PROCEDURE_NOTICE, restrict
-from workflows.tasks import complete_task
+from workflows.tasks import complete_task_in
 
 RATING_LEVELS = {5: "very_satisfied", 4: "satisfied", 3: "neutral", 2: "dissatisfied", 1: "very_dissatisfied"}
 _ACTIONS = {
@@ -34,7 +34,8 @@ def _own_case(uow, actor, case_no: str) -> PortalCase:
 
 
 def submit_applicant_step(config, actor, case_no: str, role: str, data: dict) -> CaseView:
-    """Complete the case's open applicant task of ``role`` (supplements, rectification) with ``data``."""
+    """Complete the case's open applicant task of ``role`` (supplements, rectification) with
+    ``data``, in one transaction."""
     with UnitOfWork(config.sessions) as uow:
         case = _own_case(uow, actor, case_no)
         item = uow.session.get(ServiceItem, case.item_code)
@@ -44,15 +45,16 @@ def submit_applicant_step(config, actor, case_no: str, role: str, data: dict) ->
                 Task.instance_id == case.instance_id, Task.bpmn_id == element, Task.state == "ready"
             )
         )
-    if element is None or task_id is None:
-        raise Conflict(f"{_ACTIONS[role]} for case {case_no}")
-    try:
-        complete_task(config, actor, task_id, data)
-    except InvalidInput as exc:
-        errors = [FieldError(e.pointer.removeprefix("/data"), e.message) for e in exc.errors]
-        raise InvalidInput(f"The {role} are invalid: {', '.join(e.pointer for e in errors)}", errors) from exc
-    with UnitOfWork(config.sessions) as uow:
-        return case_view(uow, _own_case(uow, actor, case_no), config.clock.now())
+        if element is None or task_id is None:
+            raise Conflict(f"{_ACTIONS[role]} for case {case_no}")
+        try:
+            complete_task_in(config, uow, actor, task_id, data)
+        except InvalidInput as exc:
+            errors = [FieldError(e.pointer.removeprefix("/data"), e.message) for e in exc.errors]
+            fields = ", ".join(e.pointer for e in errors)
+            raise InvalidInput(f"The {role} are invalid: {fields}", errors) from exc
+        uow.commit()
+        return case_view(uow, case, config.clock.now())
 
 
 def withdraw_application(config, actor, case_no: str, note: str | None = None) -> CaseView:
@@ -70,39 +72,46 @@ def withdraw_application(config, actor, case_no: str, note: str | None = None) -
             raise Conflict(f"the case is already {row.status}")
         if case.decided_at is not None:
             raise Conflict("the decision has been made; the application can no longer be withdrawn")
-        procedure = (row.variables or {}).get("procedure")
-        commitment = procedure == "commitment"
-        workflow = runtime.open_workflow(config, uow, row)
-        workflow.cancel()
-        row.status, row.ended_at = "cancelled", config.clock.now()
-        audit.record(
-            uow,
-            actor,
-            "instance_cancelled",
-            row.ended_at,
-            row,
-            reason="withdrawn",
-            note=note,
-            procedure=procedure,
-            must_use_normal_procedure=commitment,
-            notice=NORMAL_PROCEDURE_NOTICE if commitment else None,
-        )
-        runtime.save(config, uow, row, workflow, actor)
-        if commitment and row.applicant_code:
-            about = {"instance_id": row.id, "process_key": row.process_key, "business_key": row.business_key}
-            restrict(
-                uow,
-                actor,
-                row.ended_at,
-                about,
-                row.applicant_code,
-                "normal_procedure_only",
-                NORMAL_PROCEDURE_NOTICE,
-            )
+        commitment = _cancel(config, uow, actor, row, note)
         uow.commit()
         view = case_view(uow, case, config.clock.now())
         view.notice = NORMAL_PROCEDURE_NOTICE if commitment else None
         return view
+
+
+def _cancel(config, uow, actor, row: ProcessInstance, note: str | None) -> bool:
+    """End the withdrawn case; whether it was a commitment application (告知承诺), whose
+    institution must now use the normal procedure (a restriction says so)."""
+    procedure = (row.variables or {}).get("procedure")
+    commitment = procedure == "commitment"
+    workflow = runtime.open_workflow(config, uow, row)
+    workflow.cancel()
+    row.status, row.ended_at = "cancelled", config.clock.now()
+    audit.record(
+        uow,
+        actor,
+        "instance_cancelled",
+        row.ended_at,
+        row,
+        reason="withdrawn",
+        note=note,
+        procedure=procedure,
+        must_use_normal_procedure=commitment,
+        notice=NORMAL_PROCEDURE_NOTICE if commitment else None,
+    )
+    runtime.save(config, uow, row, workflow, actor)
+    if commitment and row.applicant_code:
+        about = {"instance_id": row.id, "process_key": row.process_key, "business_key": row.business_key}
+        restrict(
+            uow,
+            actor,
+            row.ended_at,
+            about,
+            row.applicant_code,
+            "normal_procedure_only",
+            NORMAL_PROCEDURE_NOTICE,
+        )
+    return commitment
 
 
 def rate_service(config, actor, case_no: str, level: int, comment: str | None) -> CaseView:

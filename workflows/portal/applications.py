@@ -2,14 +2,14 @@
 
 A submission starts the process its service item code (事项编码) is mapped to, with the new
 case number (办件编号) as business key, and returns a query password of which only a hash is
-kept. Resending it with the same ``Idempotency-Key`` returns the same case.
+kept. Resending it with the same ``Idempotency-Key`` returns the same case
+(``workflows.persistence.idempotency``, as for a staff start).
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 import secrets
 from dataclasses import dataclass
 
@@ -19,8 +19,9 @@ from workflows.clock import BUREAU_TZ, format_moment
 from workflows.engine import runtime
 from workflows.engine.forms import validate_form_data
 from workflows.engine.services import next_sequence_value
-from workflows.errors import Conflict, FieldError, InvalidInput, NotFound
+from workflows.errors import FieldError, InvalidInput, NotFound
 from workflows.instances import create_instance
+from workflows.persistence import idempotency
 from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import Form, PortalCase, ProcessInstance
 from workflows.portal.clients import client_of, service_item
@@ -40,13 +41,14 @@ class Submission:
 
 def submit_application(config, actor, record: dict, idempotency_key: str | None = None) -> Submission:
     """Register the case record and start its process, in one transaction."""
-    request_hash = hashlib.sha256(json.dumps(record, sort_keys=True, default=str).encode()).hexdigest()
+    fingerprint = idempotency.request_hash(record)
     with UnitOfWork(config.sessions) as uow:
         client = client_of(uow, actor)
         if idempotency_key:
-            replayed = _replay(uow, client, idempotency_key, request_hash)
+            replayed = idempotency.replayed_instance(uow, actor, idempotency_key, fingerprint, "submission")
             if replayed is not None:
-                return Submission(case_view(uow, replayed, config.clock.now()), None, False)
+                case = uow.session.scalar(select(PortalCase).where(PortalCase.instance_id == replayed))
+                return Submission(case_view(uow, case, config.clock.now()), None, False)
         item = service_item(uow, record["item_code"])
         definition = runtime.latest_definition(uow, item.process_key)
         if definition is None:
@@ -56,22 +58,15 @@ def submit_application(config, actor, record: dict, idempotency_key: str | None 
             _validate_start(uow.session, uow.session.get(Form, definition.start_form).schema, variables)
         now = config.clock.now()
         password = _new_password()
-        case = _new_case(config, uow, client, record, now, password, idempotency_key, request_hash)
+        case = _new_case(config, uow, client, record, now, password)
         variables["case_no"] = case.case_no
         variables["received_at"] = format_moment(case.received_at)
         admit_application(config, uow, actor, definition, variables, case.case_no, "/item_data")
-        create_instance(config, uow, actor, definition, case.case_no, variables)
+        row = create_instance(config, uow, actor, definition, case.case_no, variables)
+        if idempotency_key:
+            idempotency.remember(uow, actor, idempotency_key, fingerprint, row.id, now)
         uow.commit()
         return Submission(case_view(uow, case, now), password, True)
-
-
-def _replay(uow, client, key: str, request_hash: str) -> PortalCase | None:
-    case = uow.session.scalar(
-        select(PortalCase).where(PortalCase.client_id == client.id, PortalCase.idempotency_key == key)
-    )
-    if case is not None and case.request_hash != request_hash:
-        raise Conflict("this Idempotency-Key was already used for a different submission")
-    return case
 
 
 def start_variables(record: dict) -> dict:
@@ -105,7 +100,7 @@ def _record_pointer(pointer: str) -> str:
     return "/item_data" + pointer
 
 
-def _new_case(config, uow, client, record, now, password, idempotency_key, request_hash) -> PortalCase:
+def _new_case(config, uow, client, record, now, password) -> PortalCase:
     case = PortalCase(
         case_no=_next_case_no(config, uow, now),
         client_id=client.id,
@@ -118,8 +113,6 @@ def _new_case(config, uow, client, record, now, password, idempotency_key, reque
         materials=record.get("materials") or [],
         item_data=record.get("item_data") or {},
         query_password_hash=hash_password(password),
-        idempotency_key=idempotency_key,
-        request_hash=request_hash,
         created_at=now,
     )
     uow.session.add(case)
@@ -161,7 +154,9 @@ def get_case(config, actor, case_no: str, password: str | None = None) -> CaseVi
         needs_password = password is not None or case.client_id != client.id
         if needs_password and not password_matches(case.query_password_hash, password):
             raise NotFound(f"no case {case_no} with this query password")
-        return case_view(uow, case, config.clock.now())
+        view = case_view(uow, case, config.clock.now())
+        uow.commit()  # the request's nonce (``client_of``)
+        return view
 
 
 def reset_query_password(config, actor, case_no: str) -> tuple[CaseView, str]:

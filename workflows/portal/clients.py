@@ -2,6 +2,14 @@
 
 A portal acts in the workflow as an actor of kind ``portal`` in the ``applicant`` group,
 named ``portal:<client id>``.
+
+Replay protection: every signed request carries a nonce, usable once. Authentication checks
+the signature and that the nonce is unused, and changes nothing; the nonce is spent by the
+use case the request calls, in its unit of work (``client_of``), so a request commits once,
+with its change, and a read-only request's only write is its nonce. When the request fails,
+its change and the nonce roll back together, and the HTTP layer spends the nonce alone
+(``spend_nonce``): a signed request is used up whether it succeeded or not, as before, so a
+captured request that failed cannot be replayed later, when it might succeed.
 """
 
 from __future__ import annotations
@@ -22,6 +30,7 @@ from workflows.persistence.models import PortalClient, PortalNonce, ServiceItem
 from workflows.portal.signing import NONCE_PATTERN, signature_matches
 from workflows.users import Actor
 
+_REPLAYED = "this nonce was already used (a replayed request)"
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 STEP_ROLES = ("acceptance", "supplements", "rectification", "decision")
 # The elements of the shipped flows that portal actions and events refer to.
@@ -33,6 +42,23 @@ DEFAULT_STEPS = {
         "decision": "decide",
     }
 }
+
+
+@dataclass(frozen=True)
+class RequestNonce:
+    """A signed request's nonce: kept until ``expires_at``, when the request's timestamp leaves
+    the accepted window; nonces expired at ``checked_at`` (authentication) make room."""
+
+    value: str
+    expires_at: datetime
+    checked_at: datetime
+
+
+@dataclass(frozen=True)
+class PortalActor(Actor):
+    """A portal acting through one signed request, with the nonce that request must spend."""
+
+    nonce: RequestNonce | None = None
 
 
 @dataclass(frozen=True)
@@ -69,21 +95,38 @@ def register_client(config, name: str, webhook_url: str | None) -> tuple[str, st
     return client_id, secret
 
 
-def portal_actor(client_id: str) -> Actor:
-    return Actor(f"portal:{client_id}", frozenset({APPLICANT}), kind="portal")
+def portal_actor(client_id: str, nonce: RequestNonce | None = None) -> PortalActor:
+    return PortalActor(f"portal:{client_id}", frozenset({APPLICANT}), kind="portal", nonce=nonce)
 
 
 def client_of(uow, actor) -> PortalClient:
-    """The registered client an actor of kind ``portal`` stands for."""
+    """The registered client an actor of kind ``portal`` stands for; spends the nonce of the
+    actor's signed request in ``uow`` (once per unit of work), so it commits with the change."""
     client_id = actor.name.removeprefix("portal:") if actor.kind == "portal" else None
     client = uow.session.scalar(select(PortalClient).where(PortalClient.client_id == client_id))
     if client is None or not client.active:
         raise Unauthenticated("this operation is for registered portal clients")
+    nonce = getattr(actor, "nonce", None)
+    if nonce is not None and uow.info.get("portal_nonce") != nonce:
+        _spend_nonce(uow, client, nonce)
+        uow.info["portal_nonce"] = nonce
     return client
 
 
-def authenticate_request(config, request: SignedRequest) -> Actor:
-    """Check a signed portal request and spend its nonce; the portal's actor, or Unauthenticated."""
+def spend_nonce(config, actor) -> None:
+    """Spend the nonce of a request that failed (its own unit of work had rolled back);
+    a nonce spent meanwhile (a concurrent replay) is left as it is."""
+    try:
+        with UnitOfWork(config.sessions) as uow:
+            client_of(uow, actor)
+            uow.commit()
+    except Unauthenticated:
+        pass
+
+
+def authenticate_request(config, request: SignedRequest) -> PortalActor:
+    """Check a signed portal request and that its nonce is unused; the portal's actor, carrying
+    the nonce its use case spends, or Unauthenticated. Nothing is written here."""
     if not (request.client_id and request.timestamp and request.nonce and request.signature):
         raise Unauthenticated("sign the request: X-Client-Id, X-Timestamp, X-Nonce and X-Signature")
     now = config.clock.now()
@@ -107,8 +150,16 @@ def authenticate_request(config, request: SignedRequest) -> Actor:
             request.body,
         ):
             raise Unauthenticated("the signature does not match")
-        _spend_nonce(uow, client, request.nonce, sent_at + window, now)
-    return portal_actor(client.client_id)
+        spent = uow.session.scalar(
+            select(PortalNonce.id).where(
+                PortalNonce.client_id == client.id,
+                PortalNonce.nonce == request.nonce,
+                PortalNonce.expires_at >= now,
+            )
+        )
+        if spent is not None:
+            raise Unauthenticated(_REPLAYED)
+        return portal_actor(client.client_id, RequestNonce(request.nonce, sent_at + window, now))
 
 
 def _timestamp(value: str) -> datetime | None:
@@ -118,16 +169,23 @@ def _timestamp(value: str) -> datetime | None:
         return None
 
 
-def _spend_nonce(uow, client, nonce: str, expires_at, now) -> None:
-    uow.session.execute(
-        delete(PortalNonce).where(PortalNonce.client_id == client.id, PortalNonce.expires_at < now)
+def _spend_nonce(uow, client, nonce: RequestNonce) -> None:
+    """Insert the nonce at once, so that of two concurrent requests with it the second waits
+    here and is refused before it has done anything. The client's expired nonces go, except
+    those a concurrent request is deleting (on PostgreSQL it skips them instead of waiting)."""
+    expired = select(PortalNonce.id).where(
+        PortalNonce.client_id == client.id, PortalNonce.expires_at < nonce.checked_at
     )
-    uow.session.add(PortalNonce(client_id=client.id, nonce=nonce, expires_at=expires_at))
+    if uow.is_postgres:
+        expired = expired.with_for_update(skip_locked=True)
+    uow.session.execute(
+        delete(PortalNonce).where(PortalNonce.id.in_(expired)).execution_options(synchronize_session=False)
+    )
+    uow.session.add(PortalNonce(client_id=client.id, nonce=nonce.value, expires_at=nonce.expires_at))
     try:
-        uow.commit()
+        uow.flush()
     except IntegrityError as exc:
-        uow.session.rollback()
-        raise Unauthenticated("this nonce was already used (a replayed request)") from exc
+        raise Unauthenticated(_REPLAYED) from exc
 
 
 def set_service_item(

@@ -2,16 +2,21 @@
 
 The job (kind ``portal_delivery``, one per case) runs under the executor's lease, so two
 workers never post a case's events at the same time, and cases are independent jobs, so a
-slow or failing webhook delays only the case at hand. An event is acknowledged by a 2xx
-answer; anything else, or no answer within the timeout, is retried with exponential backoff
-and jitter, and after the last attempt the event is dead-lettered: the case's later events
-wait behind it until an administrator redelivers it. Delivery is at least once: a portal
-de-duplicates by ``event_id``.
+slow or failing webhook delays only the case at hand. It runs in three steps, so that no
+transaction is open while a webhook answers: pick the case's next events and commit (the
+job stays leased), post them, then record the answers in a new transaction; a worker that
+dies after posting leaves the events pending, and the job's next holder posts them again.
+An event is acknowledged by a 2xx answer; anything else, or no answer within the timeout,
+is retried with exponential backoff and jitter, and after the last attempt the event is
+dead-lettered: the case's later events wait behind it until an administrator redelivers
+it. Delivery is at least once: a portal de-duplicates by ``event_id``.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from itertools import takewhile
 
 import requests
 from sqlalchemy import func, select
@@ -20,6 +25,7 @@ from workflows.access import require_admin
 from workflows.clock import format_moment
 from workflows.errors import Conflict, NotFound
 from workflows.jobs.backoff import retry_delay
+from workflows.jobs.executor import AfterCommit
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import OUTBOX_STATES as OUTBOX_STATES  # for the API's schemas
@@ -46,8 +52,25 @@ def event_document(row: OutboxEvent) -> dict:
     }
 
 
-def deliver_case_events(config, uow, job: Job) -> None:
-    """Post the case's undelivered events, oldest first, stopping at the first failure."""
+@dataclass(frozen=True)
+class _Outgoing:
+    """A claimed event as plain values, for posting outside the transaction."""
+
+    outbox_id: int
+    event_id: str
+    body: bytes
+
+
+@dataclass(frozen=True)
+class _Webhook:
+    client_id: str
+    secret: str
+    url: str
+
+
+def deliver_case_events(config, uow, job: Job) -> AfterCommit | None:
+    """Claim the case's next undelivered events, oldest first and up to a dead letter; they
+    are posted once this transaction has committed (``AfterCommit``)."""
     case_no = job.payload["case_no"]
     client_id = uow.session.scalar(select(PortalCase.client_id).where(PortalCase.case_no == case_no))
     client = uow.session.get(PortalClient, client_id)
@@ -57,39 +80,46 @@ def deliver_case_events(config, uow, job: Job) -> None:
         .order_by(OutboxEvent.case_seq)
         .limit(BATCH)
     ).all()
-    retry_at = None
-    for row in events:
-        if row.state == "dead":
-            break
-        if not client.webhook_url:
+    events = list(takewhile(lambda row: row.state != "dead", events))
+    if not (events and client.webhook_url):
+        for row in events:
             row.state = "poll_only"
-            continue
-        error = _post(config, client, row)
-        now = config.clock.now()
-        row.attempts, row.last_attempt_at, row.last_error = row.attempts + 1, now, error
-        if error is None:
-            row.state, row.delivered_at = "delivered", now
-            continue
-        if row.attempts >= config.portal_delivery_attempts:
-            row.state = "dead"
-        else:
-            retry_at = now + retry_delay(
-                config.portal_delivery_backoff_seconds, row.attempts, _MAX_DELAY_SECONDS
-            )
-        break
-    _reschedule(config, uow, job, case_no, retry_at)
+        _reschedule(config, uow, job, case_no, None)
+        return None
+    webhook = _Webhook(client.client_id, client.secret, client.webhook_url)
+    outgoing = [_Outgoing(row.id, row.event_id, _body(row)) for row in events]
+    return AfterCommit(
+        call=lambda: _post_in_order(config, webhook, outgoing),
+        record=lambda uow, job, answers: _record(config, uow, job, case_no, answers),
+        seconds=len(outgoing) * 2 * config.portal_webhook_timeout_seconds,
+    )
 
 
-def _post(config, client: PortalClient, row: OutboxEvent) -> str | None:
+def _body(row: OutboxEvent) -> bytes:
+    return json.dumps(event_document(row), ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _post_in_order(config, webhook: _Webhook, outgoing: list[_Outgoing]) -> list[tuple[int, str | None]]:
+    """Post the events in order, stopping at the first one not acknowledged; each posted
+    event's outbox id with None, or what went wrong."""
+    answers = []
+    for event in outgoing:
+        error = _post(config, webhook, event)
+        answers.append((event.outbox_id, error))
+        if error is not None:
+            break
+    return answers
+
+
+def _post(config, webhook: _Webhook, event: _Outgoing) -> str | None:
     """POST one signed event; None when acknowledged, else what went wrong."""
-    body = json.dumps(event_document(row), ensure_ascii=False, separators=(",", ":")).encode()
     now = config.clock.now()
-    headers = signed_headers(client.client_id, client.secret, "POST", client.webhook_url, body, now)
-    headers.update({"Content-Type": "application/json", "X-Event-Id": row.event_id})
+    headers = signed_headers(webhook.client_id, webhook.secret, "POST", webhook.url, event.body, now)
+    headers.update({"Content-Type": "application/json", "X-Event-Id": event.event_id})
     try:
         response = requests.post(
-            client.webhook_url,
-            data=body,
+            webhook.url,
+            data=event.body,
             headers=headers,
             allow_redirects=False,
             timeout=config.portal_webhook_timeout_seconds,
@@ -99,6 +129,24 @@ def _post(config, client: PortalClient, row: OutboxEvent) -> str | None:
     if 200 <= response.status_code < 300:
         return None
     return f"HTTP {response.status_code}: {response.text[:200]}"
+
+
+def _record(config, uow, job: Job, case_no: str, answers: list[tuple[int, str | None]]) -> None:
+    """Write the webhook's answers: delivered, to retry after a backoff, or dead-lettered."""
+    now = config.clock.now()
+    retry_at = None
+    for outbox_id, error in answers:
+        row = uow.session.get(OutboxEvent, outbox_id)
+        row.attempts, row.last_attempt_at, row.last_error = row.attempts + 1, now, error
+        if error is None:
+            row.state, row.delivered_at = "delivered", now
+        elif row.attempts >= config.portal_delivery_attempts:
+            row.state = "dead"
+        else:
+            retry_at = now + retry_delay(
+                config.portal_delivery_backoff_seconds, row.attempts, _MAX_DELAY_SECONDS
+            )
+    _reschedule(config, uow, job, case_no, retry_at)
 
 
 def _reschedule(config, uow, job: Job, case_no: str, retry_at) -> None:
@@ -134,7 +182,9 @@ def poll_events(config, actor, after: int, limit: int) -> list[dict]:
             .order_by(OutboxEvent.client_seq)
             .limit(limit)
         ).all()
-        return [event_document(row) for row in rows]
+        events = [event_document(row) for row in rows]
+        uow.commit()  # the request's nonce (``client_of``)
+        return events
 
 
 def list_outbox(config, actor, filters: dict, page: int, page_size: int) -> tuple[list[OutboxEvent], int]:

@@ -81,7 +81,8 @@ class MessageSubscription(Base):
 
 
 class IdempotencyRecord(Base):
-    """The first result of a request sent with an Idempotency-Key."""
+    """The case a request sent with an Idempotency-Key created: a staff start or a portal
+    submission (``workflows.persistence.idempotency``); ``scope`` is the sender's actor name."""
 
     __tablename__ = "idempotency_records"
     __table_args__ = (UniqueConstraint("scope", "key"),)

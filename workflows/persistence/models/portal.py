@@ -48,7 +48,6 @@ class PortalCase(Base):
     """A case record (办件) received from a portal; its case number is the instance's business key."""
 
     __tablename__ = "portal_cases"
-    __table_args__ = (UniqueConstraint("client_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_no: Mapped[str] = mapped_column(String(32), unique=True)
@@ -63,8 +62,6 @@ class PortalCase(Base):
     materials: Mapped[list] = mapped_column(JSONType)
     item_data: Mapped[dict] = mapped_column(JSONType)
     query_password_hash: Mapped[str] = mapped_column(String(200))
-    idempotency_key: Mapped[str | None] = mapped_column(String(255))
-    request_hash: Mapped[str] = mapped_column(String(64))
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decision: Mapped[str | None] = mapped_column(String(16))
     decision_reason: Mapped[str | None] = mapped_column(Text)
