@@ -28,9 +28,13 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("users", schema=None) as batch_op:
-        batch_op.drop_column("notifications_seen_id")
-        batch_op.drop_column("session_version")
-        batch_op.drop_column("locked_until")
-        batch_op.drop_column("failed_logins")
-        batch_op.drop_column("password_hash")
+    # Plain DROP COLUMN (SQLite 3.35+ has it): a batch copy of ``users`` would drop the table
+    # that api_tokens and other rows refer to, which SQLite's foreign keys refuse.
+    for column in (
+        "notifications_seen_id",
+        "session_version",
+        "locked_until",
+        "failed_logins",
+        "password_hash",
+    ):
+        op.drop_column("users", column)
