@@ -4,7 +4,8 @@
    the same step through our use case (lock, restore, validate, run, save, worklist, audit,
    commit) on an SQLite file.
 2. Worklist (inbox) latency with many open tasks.
-3. One condition and one script in the sandbox, with its time and memory limits.
+3. The workbench pages' server-side render time with 2,000 open tasks (``bench/workbench.py``).
+4. One condition and one script in the sandbox, with its time and memory limits.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 from SpiffWorkflow.bpmn import BpmnWorkflow
 
 from api import create_app
+from api.database import db
+from bench.workbench import report_pages
 from tests.factories import one_task_process
 from workflows import tasks
 from workflows.deployments import deploy_definitions
@@ -24,7 +27,6 @@ from workflows.engine.parsing import parse_processes
 from workflows.engine.sandbox import SandboxEnvironment, SandboxScriptEngine
 from workflows.engine.serialization import dump_workflow, load_workflow
 from workflows.instances import start_instance
-from workflows.persistence.database import db
 from workflows.users import Actor
 
 CLERK = Actor("bench-clerk", frozenset({"clerk"}))
@@ -109,6 +111,11 @@ def main() -> None:
     print(f"{'ratio use case / bare engine':<48} {ours / bare:7.2f}x")
     inbox(app, 2000, 50)
     sandbox(2000)
+    folder = Path(tempfile.mkdtemp())
+    pages = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'workbench.sqlite'}"})
+    with pages.app_context():
+        db.create_all()
+    report_pages(pages, 2000, 30)
 
 
 if __name__ == "__main__":
