@@ -47,8 +47,8 @@ class Operations(CaseDriver):
         response = deploy(self.client, self.auth, two_steps(**steps))
         assert response.status_code == 201, response.json
 
-    def start_two_steps(self, group="clerk") -> str:
-        return self.start("two_steps", {"note": "x"}, group=group)["id"]
+    def start_two_steps(self, group="clerk", **variables) -> str:
+        return self.start("two_steps", {"note": "x", **variables}, group=group)["id"]
 
     def post(self, url: str, body: dict | None, user: str, group: str | None = None):
         return self.client.post(url, json=body, headers=self.auth.headers(group or _group(user), user))
