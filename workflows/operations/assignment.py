@@ -24,7 +24,7 @@ def transfer_task(config, actor, task_id: str, to: str, reason: str | None) -> T
 
 def transfer_task_in(config, uow, actor, task_id: str, to: str, reason: str | None) -> Task:
     task, row = open_task(uow, actor, task_id)
-    _check_hand_on(actor, task, "transfer")
+    check_hand_on(actor, task, "transfer")
     _check_receiver(uow, task, to)
     previous, task.assignee, task.on_behalf_of = task.assignee, to, None
     audit.record(
@@ -46,7 +46,7 @@ def delegate_task(config, actor, task_id: str, to: str) -> Task:
     """Let ``to`` answer the task; it then comes back to the actor to confirm."""
     with UnitOfWork(config.sessions) as uow:
         task, row = open_task(uow, actor, task_id)
-        _check_hand_on(actor, task, "delegate")
+        check_hand_on(actor, task, "delegate")
         if task.assignee not in (None, actor.name):
             raise NotPermitted(f"only the holder of the task ({task.assignee}) delegates it")
         _check_receiver(uow, task, to)
@@ -78,7 +78,7 @@ def answer_delegated(config, uow, actor, task: Task, row, data: dict) -> bool:
     return True
 
 
-def _check_hand_on(actor, task: Task, operation: str) -> None:
+def check_hand_on(actor, task: Task, operation: str) -> None:
     require_operation(task, operation)
     if task.kind != "user":
         raise Conflict("an added signer's task is not handed on: remove the signer and add another")

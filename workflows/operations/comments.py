@@ -48,9 +48,11 @@ def add_comment(config, actor, instance_id: str, text: str) -> AuditEvent:
 
 
 def case_comments(config, actor, instance_id: str) -> list[AuditEvent]:
-    """The case's comments, oldest first."""
+    """The case's comments, oldest first (staff only: an applicant's account sees none)."""
     with UnitOfWork(config.sessions) as uow:
         row = readable_instance(uow, actor, instance_id)
+        if not is_staff(actor):
+            return []
         return list(
             uow.session.scalars(
                 select(AuditEvent)

@@ -28,13 +28,23 @@ from .task_context import account, actor_of, added_tasks, open_task
 POSITIONS = ("before", "after", "parallel")
 SIGNER = "signer"
 MAX_SIGNERS = 20
+# The form an added signer answers (the task page renders it; ``_checked_answer`` checks it).
+ANSWER_SCHEMA = {
+    "type": "object",
+    "title": "加签意见",
+    "required": ["agree"],
+    "properties": {
+        "agree": {"type": "boolean", "title": "是否同意"},
+        "opinion": {"type": "string", "title": "意见", "maxLength": 2000},
+    },
+}
 
 
 def add_signers(config, actor, task_id: str, users: list[str], position: str) -> list[Task]:
     """Add ``users`` as signers of the task at ``position``; their new tasks."""
     with UnitOfWork(config.sessions) as uow:
         task, row = open_task(uow, actor, task_id)
-        _check_holder(actor, task, "add_signer")
+        check_holder(actor, task, "add_signer")
         if task.held == "after_signers":
             raise Conflict("the task is answered already; signers are added before it is")
         _check_new_signers(uow, actor, task, users)
@@ -66,7 +76,7 @@ def remove_signer(config, actor, task_id: str, user: str) -> Task:
     if it only waited for them."""
     with UnitOfWork(config.sessions) as uow:
         task, row = open_task(uow, actor, task_id)
-        _check_holder(actor, task, "remove_signer")
+        check_holder(actor, task, "remove_signer")
         signer = next((t for t in added_tasks(uow.session, task) if t.assignee == user), None)
         if signer is None:
             raise InvalidInput(
@@ -159,7 +169,7 @@ def _go_on(config, uow, task: Task, row) -> None:
         tasks.finish_completion_in(config, uow, actor_of(who), task, row, task.submitted_data or {})
 
 
-def _check_holder(actor, task: Task, operation: str) -> None:
+def check_holder(actor, task: Task, operation: str) -> None:
     require_operation(task, operation)
     if task.kind != "user":
         raise Conflict("signers are added to the tasks of the diagram, not to an added signer's")
