@@ -197,7 +197,7 @@ def _check_new_signers(uow, actor, task: Task, users: list[str]) -> None:
 
 
 def _checked_answer(data: dict) -> dict:
-    agree, opinion = data.get("agree"), data.get("opinion", "")
+    agree, opinion = data.get("agree"), data.get("opinion") or ""
     errors = []
     if not isinstance(agree, bool):
         errors.append(FieldError("/data/agree", "say whether you agree (true or false)", "required"))
