@@ -62,8 +62,13 @@ def _quoted(errors: list[dict]) -> list[dict]:
     ]
 
 
+def status_of(error: EngineError) -> int:
+    """The HTTP status an engine error answers with (also per item of a bulk action)."""
+    return next(code for cls, code in _STATUS.items() if isinstance(error, cls))
+
+
 def engine_error_problem(error: EngineError) -> Response:
-    status = next(code for cls, code in _STATUS.items() if isinstance(error, cls))
+    status = status_of(error)
     extra = dict(error.extra)
     headers = {"WWW-Authenticate": _challenge()} if status == 401 else None
     if isinstance(error, InvalidInput):

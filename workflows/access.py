@@ -26,6 +26,7 @@ from types import SimpleNamespace
 
 from workflows.engine.parsing import split_list
 from workflows.engine.sandbox import SandboxEnvironment
+from workflows.engine.step_properties import names
 from workflows.errors import InvalidInput, NotPermitted
 from workflows.persistence.models import Task
 
@@ -96,6 +97,42 @@ def may_work_on(actor, task) -> bool:
 
 def may_oversee_tasks(actor) -> bool:
     return takes_part(actor, TASK_OVERSEERS)
+
+
+def operation_allowed(task, operation: str) -> bool:
+    """The step's ``allowedOperations`` (BPMN property) lists ``operation``; a step without
+    the property allows every operation."""
+    listed = getattr(task, "allowed_operations", None)
+    return listed is None or operation in names(listed)
+
+
+def require_operation(task, operation: str) -> None:
+    if not operation_allowed(task, operation):
+        raise NotPermitted(
+            f"the step '{task.name}' does not allow {operation} "
+            f"(allowedOperations: {task.allowed_operations})"
+        )
+
+
+def is_active_staff(user) -> bool:
+    """An account (a ``User`` row) that is active and has a group other than the applicants'."""
+    return user is not None and user.active and bool(set(user.groups or ()) - {APPLICANT})
+
+
+def may_be_given(user, task) -> bool:
+    """``user`` (an account) may be given ``task`` (转办, 委派): an active staff account in one
+    of the task's candidate groups, or any active staff account for a task offered to no group."""
+    if not is_active_staff(user):
+        return False
+    return not task.candidate_groups or bool(set(user.groups) & set(task.candidate_groups))
+
+
+def may_hand_on(actor, task) -> bool:
+    """Transfer or delegate ``task``: its holder (or, unclaimed, a member of its groups),
+    a supervisor or an administrator."""
+    if task.assignee == actor.name or is_admin(actor) or may_oversee_tasks(actor):
+        return True
+    return task.assignee is None and takes_part(actor, task.candidate_groups)
 
 
 def is_internal(task) -> bool:
@@ -183,6 +220,7 @@ def applicant_task(task, actor):
         shown.assignee = None
     if shown.completed_by != actor.name:
         shown.completed_by = None
+    shown.owner = shown.on_behalf_of = None
     return shown
 
 

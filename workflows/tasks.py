@@ -16,6 +16,8 @@ from workflows.access import (
     is_admin,
     may_oversee_tasks,
     may_work_on,
+    operation_allowed,
+    require_operation,
     visible_data,
     visible_names,
 )
@@ -36,6 +38,14 @@ from workflows.persistence.models import (
     TaskCandidateGroup,
 )
 from workflows.registries.form_references import check_registry_references
+
+# What completing a task means beyond the diagram (installed by ``workflows.wiring``):
+# ``AD_HOC_COMPLETIONS[kind](config, uow, actor, task, row, data)`` completes a task the engine
+# does not know (an added signer's); ``COMPLETION_HOOKS`` see a checked answer to an engine
+# task first, and one that returns True has taken it (a delegate's answer, answers held
+# until added signers are done): the engine step does not run now.
+AD_HOC_COMPLETIONS: dict = {}
+COMPLETION_HOOKS: list = []
 
 
 @dataclass
@@ -68,7 +78,7 @@ def worklist(config, actor, filters: dict, page: int, page_size: int) -> tuple[l
 def open_tasks(actor, filters: dict, now):
     """The query of the open tasks ``actor`` may work on that match the worklist's ``filters``
     (with ``mine``, a supervisor filtering by level sees only their own tasks too)."""
-    stmt = select(Task).where(Task.state == "ready")
+    stmt = select(Task).where(Task.state == "ready", Task.held.is_(None))
     oversight = (filters.get("overdue") is not None or filters.get("level")) and not filters.get("mine")
     if not (oversight and may_oversee_tasks(actor)):
         mine = Task.assignee == actor.name
@@ -106,6 +116,11 @@ def _oversight_filter(stmt, filters: dict, now):
     return stmt
 
 
+def load_task(uow, actor, task_id: str) -> Task:
+    """The task as ``actor`` may address it (see ``_task``), for the task operations' use cases."""
+    return _task(uow, actor, task_id)
+
+
 def _task(uow, actor, task_id: str) -> Task:
     """The task; for an applicant's account only a task of its own institution's case that it
     may work on, anything else is "not found"."""
@@ -129,7 +144,7 @@ def _check_permitted(actor, task: Task, may_read_all: bool = False) -> None:
 def allowed_actions(actor, task) -> frozenset[str]:
     """What ``actor`` may do with ``task`` now: the checks ``claim_task``, ``unclaim_task`` and
     ``complete_task`` make, so a page offers exactly the controls that will succeed."""
-    if task.state != "ready":
+    if task.state != "ready" or task.held is not None:
         return frozenset()
     actions = set()
     if may_work_on(actor, task) and task.assignee in (None, actor.name):
@@ -138,7 +153,7 @@ def allowed_actions(actor, task) -> frozenset[str]:
             actions.add("claim")
     if task.assignee is not None and (task.assignee == actor.name or is_admin(actor)):
         actions.add("release")
-    return frozenset(actions)
+    return frozenset(a for a in actions if operation_allowed(task, a))
 
 
 def get_task(config, actor, task_id: str) -> TaskDetail:
@@ -147,7 +162,7 @@ def get_task(config, actor, task_id: str) -> TaskDetail:
         _check_permitted(actor, task, may_read_all=True)
         form = uow.session.get(Form, task.form_hash) if task.form_hash else None
         data = {}
-        if task.state in OPEN_TASK_STATES:
+        if task.state in OPEN_TASK_STATES and task.kind == "user":
             row = uow.session.get(ProcessInstance, task.instance_id)
             workflow = runtime.open_workflow(config, uow, row)
             spiff_task = workflow.get_task_from_id(UUID(task.id))
@@ -155,8 +170,8 @@ def get_task(config, actor, task_id: str) -> TaskDetail:
             if bound_institution(actor) is not None:
                 names = _visible_names(uow, row, spiff_task.workflow.spec.name)
                 data = visible_data(data, names | form_fields(form.schema if form else None))
-        elif task.submitted_data:
-            data = task.submitted_data
+        if task.submitted_data:  # answers kept: a delegate's, or those held for added signers
+            data = {**data, **task.submitted_data}
         task.with_oversight(config.clock.now())
         if bound_institution(actor) is not None:
             task = applicant_task(task, actor)
@@ -174,6 +189,7 @@ def claim_task(config, actor, task_id: str) -> Task:
         task = _task(uow, actor, task_id)
         _check_permitted(actor, task)
         _check_open(task)
+        require_operation(task, "claim")
         if task.assignee == actor.name:
             return task
         if task.assignee is not None:
@@ -242,6 +258,9 @@ def complete_task_in(config, uow, actor, task_id: str, data: dict) -> tuple[Task
         raise Conflict(f"the task is claimed by {task.assignee}")
     if row.status != "running":
         raise Conflict(f"the case is {row.status}")
+    require_operation(task, "complete")
+    if task.kind in AD_HOC_COMPLETIONS:
+        return AD_HOC_COMPLETIONS[task.kind](config, uow, actor, task, row, data), row
     schema = uow.session.get(Form, task.form_hash).schema if task.form_hash else None
     if schema is not None:
         data = with_defaults(schema, data)
@@ -252,10 +271,25 @@ def complete_task_in(config, uow, actor, task_id: str, data: dict) -> tuple[Task
     if spiff_task.state != TaskState.READY:
         raise Conflict("the task is no longer ready")
     check_answer(workflow.script_engine, spiff_task, schema, data, "/data")
+    if any(hook(config, uow, actor, task, row, data) for hook in COMPLETION_HOOKS):
+        return task, row
     _record_completion(config, uow, actor, task, row, data)
     runtime.run(config, uow, row, workflow, actor, step=lambda: _submit(spiff_task, data))
     runtime.save(config, uow, row, workflow, actor)
     return task, row
+
+
+def finish_completion_in(config, uow, actor, task: Task, row: ProcessInstance, data: dict) -> None:
+    """Run the engine step of an answer checked and kept earlier (by ``actor``, who gave it),
+    in the caller's unit of work: the last added signer after it is done."""
+    workflow = runtime.open_workflow(config, uow, row)
+    spiff_task = workflow.get_task_from_id(UUID(task.id))
+    if spiff_task is None or spiff_task.state != TaskState.READY:
+        raise Conflict("the task is no longer ready")
+    task.held = None
+    _record_completion(config, uow, actor, task, row, data)
+    runtime.run(config, uow, row, workflow, actor, step=lambda: _submit(spiff_task, data))
+    runtime.save(config, uow, row, workflow, actor)
 
 
 def _record_completion(config, uow, actor, task: Task, row: ProcessInstance, data: dict) -> None:

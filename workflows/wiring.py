@@ -11,10 +11,12 @@ manages the database itself takes the tables and engine set-up from here too (``
 
 from __future__ import annotations
 
+from workflows import tasks
 from workflows.draws.operations import registry_operations
-from workflows.engine import forms, services, task_data
+from workflows.engine import forms, projection, runtime, services, task_data
 from workflows.jobs import children, timers
 from workflows.jobs.executor import register_handler
+from workflows.operations import assignment, auto_approval, signers, substitutes
 from workflows.persistence import audit
 from workflows.persistence.database import ENGINE_OPTIONS as ENGINE_OPTIONS
 from workflows.persistence.database import Base
@@ -34,6 +36,12 @@ JOB_HANDLERS = {
 SERVICE_OPERATIONS = (registry_operations, children.child_operations, restriction_operations)
 AUDIT_SUBSCRIBERS = (outbox.on_audit_event,)
 FORM_CHECKS = (check_registry_keywords,)
+# The task operations: substitutes first (automatic approval looks at the absent user), then
+# what completing means for delegated tasks and tasks with added signers.
+NEW_TASK_HOOKS = (substitutes.substitute_new_task, auto_approval.note_new_task)
+AFTER_SAVE_HOOKS = (auto_approval.approve_automatically,)
+COMPLETION_HOOKS = (assignment.answer_delegated, signers.hold_for_signers)
+AD_HOC_COMPLETIONS = {signers.SIGNER: signers.complete_signer_in}
 
 
 def register() -> None:
@@ -48,3 +56,13 @@ def register() -> None:
     for check in FORM_CHECKS:
         if check not in forms.SCHEMA_CHECKS:
             forms.SCHEMA_CHECKS.append(check)
+    _install(projection.NEW_TASK_HOOKS, NEW_TASK_HOOKS)
+    _install(runtime.AFTER_SAVE_HOOKS, AFTER_SAVE_HOOKS)
+    _install(tasks.COMPLETION_HOOKS, COMPLETION_HOOKS)
+    tasks.AD_HOC_COMPLETIONS.update(AD_HOC_COMPLETIONS)
+
+
+def _install(registry: list, hooks) -> None:
+    for hook in hooks:
+        if hook not in registry:
+            registry.append(hook)

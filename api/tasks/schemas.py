@@ -32,6 +32,18 @@ class TaskSchema(Schema):
     created_at = DateTime()
     completed_at = DateTime(allow_none=True)
     completed_by = ma.fields.String(allow_none=True)
+    kind = ma.fields.String(
+        metadata={"description": "user (a step of the diagram) | signer (an added signer's)"}
+    )
+    parent_task_id = ma.fields.String(allow_none=True, metadata={"description": "an added signer's: whose"})
+    sign_position = ma.fields.String(allow_none=True, metadata={"description": "before | after | parallel"})
+    owner = ma.fields.String(allow_none=True, metadata={"description": "who delegated the task (委派)"})
+    delegation = ma.fields.String(allow_none=True, metadata={"description": "pending | resolved"})
+    on_behalf_of = ma.fields.String(allow_none=True, metadata={"description": "the absent user (代理)"})
+    held = ma.fields.String(
+        allow_none=True, metadata={"description": "before_signers | after_signers: waits for added signers"}
+    )
+    allowed_operations = ma.fields.String(allow_none=True, metadata={"description": "the step's whitelist"})
 
 
 class FormSchema(Schema):

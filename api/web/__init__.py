@@ -27,6 +27,7 @@ from . import (
     security,
     session,
     studio,
+    task_operations,
     task_pages,
 )
 
@@ -43,7 +44,7 @@ web.register_error_handler(Exception, session.error_page)
 web.add_url_rule("/", "home", session.home)
 for _child in (account.blp, inbox.blp, task_pages.blp, cases.blp, oversight.blp, admin.blp):
     web.register_blueprint(_child)
-for _child in (case_diagram.blp, studio.blp):
+for _child in (case_diagram.blp, studio.blp, task_operations.blp):
     web.register_blueprint(_child)
 csrf = CSRFProtect()
 

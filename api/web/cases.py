@@ -21,6 +21,7 @@ def case(instance_id):
         comments={s.id: _comment(s.submitted_data) for s in tracking["steps"]},
         materials=_materials(tracking["case"].variables),
         processes=usecases.process_names(),
+        case_comments=usecases.case_comments(instance_id),
     )
 
 

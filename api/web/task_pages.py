@@ -72,6 +72,7 @@ def _page(detail, actions, values, errors, problem: str | None = None):
         form_title=title,
         party=_party(detail.data),
         processes=usecases.process_names(),
+        offer=usecases.task_offer(detail.task),
     )
 
 

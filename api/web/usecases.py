@@ -25,6 +25,7 @@ from workflows import (
 from workflows import dashboard as dashboard_figures
 from workflows.draws import records as draw_records
 from workflows.jobs import executor as job_executor
+from workflows.operations import assignment, available, bulk, comments, signers
 from workflows.portal import delivery
 from workflows.registries import records as registry_records_module
 
@@ -96,9 +97,45 @@ def now():
 
 
 def get_task(task_id: str) -> tuple[tasks.TaskDetail, frozenset[str]]:
-    """The task with its form and data, and the actions the actor may take on it."""
+    """The task with its form and data, and the actions the actor may take on it (an added
+    signer's task answers the signers' form)."""
     detail = tasks.get_task(config(), actor(), task_id)
+    if detail.task.kind == signers.SIGNER:
+        detail.form_schema = signers.ANSWER_SCHEMA
     return detail, tasks.allowed_actions(actor(), detail.task)
+
+
+def task_offer(task) -> available.Offer:
+    """The task operations (transfer, delegate, signers, comment) the page may offer."""
+    return available.offered_operations(config(), actor(), task)
+
+
+def transfer_task(task_id: str, to: str, reason: str | None):
+    return assignment.transfer_task(config(), actor(), task_id, to, reason)
+
+
+def delegate_task(task_id: str, to: str):
+    return assignment.delegate_task(config(), actor(), task_id, to)
+
+
+def add_signers(task_id: str, users_: list[str], position: str):
+    return signers.add_signers(config(), actor(), task_id, users_, position)
+
+
+def remove_signer(task_id: str, user: str):
+    return signers.remove_signer(config(), actor(), task_id, user)
+
+
+def add_comment(instance_id: str, text: str):
+    return comments.add_comment(config(), actor(), instance_id, text)
+
+
+def case_comments(instance_id: str):
+    return comments.case_comments(config(), actor(), instance_id)
+
+
+def bulk_operate(operation: str, task_ids: list[str], to: str | None):
+    return bulk.bulk_operate(config(), actor(), operation, task_ids, to=to)
 
 
 def claim_task(task_id: str):

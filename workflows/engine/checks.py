@@ -18,6 +18,13 @@ from workflows.engine.completion_rules import RULE, RULE_FIELD, task_rules
 from workflows.engine.parsing import LANE_NAMING, NSMAP, ParsedProcess, user_task_specs
 from workflows.engine.sandbox import ScriptError, compile_expression, compile_script
 from workflows.engine.services import service_operations
+from workflows.engine.step_properties import (
+    ALLOWED_OPERATIONS,
+    AUTO_APPROVE,
+    AUTO_APPROVE_RULES,
+    OPERATIONS,
+    unknown_names,
+)
 from workflows.engine.timers import ISO_LITERAL
 from workflows.errors import InvalidInput
 
@@ -32,6 +39,7 @@ def check_process(process: ParsedProcess, known_keys: set[str]) -> None:
     _check_scripts(process)
     _check_human_tasks(process)
     _check_completion_rules(process)
+    _check_step_properties(process)
     _check_call_activities(process, known_keys)
 
 
@@ -221,6 +229,23 @@ def _check_completion_rules(process: ParsedProcess) -> None:
                 )
             for rule in rules:
                 _check_rule(process, task_spec.bpmn_id, rule)
+
+
+def _check_step_properties(process: ParsedProcess) -> None:
+    """``allowedOperations`` and ``autoApprove`` name only operations and rules that exist."""
+    for spec in (process.spec, *process.subprocess_specs.values()):
+        for task_spec in spec.task_specs.values():
+            meta = (getattr(task_spec, "extensions", None) or {}).get("meta") or {}
+            properties = meta.get("properties") or {}
+            for name, known in ((ALLOWED_OPERATIONS, OPERATIONS), (AUTO_APPROVE, AUTO_APPROVE_RULES)):
+                unknown = unknown_names(properties.get(name), known)
+                if unknown:
+                    raise _fail(
+                        process,
+                        task_spec.bpmn_id,
+                        f"{name} names unknown {', '.join(repr(u) for u in unknown)}; "
+                        f"known: {', '.join(known)}",
+                    )
 
 
 def _is_human(spec, task_spec) -> bool:

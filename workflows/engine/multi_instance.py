@@ -5,7 +5,10 @@ names these variables and Camunda provides them; SpiffWorkflow evaluates the con
 the instance's data alone. Here the condition also sees ``nrOfInstances``,
 ``nrOfCompletedInstances``, ``nrOfActiveInstances`` (always 1 when sequential, as in
 Camunda) and ``loopCounter`` (the completed instance's position, from 0); a case variable
-of the same name wins.
+of the same name wins. With an output collection (``loopDataOutputRef`` and
+``outputDataItem``), ``completedOutputs`` lists the output items of the instances completed
+so far, in the order they completed, so a condition can count answers (a two-thirds
+countersign: ``docs/patterns/countersign_ratio.bpmn``).
 """
 
 from __future__ import annotations
@@ -32,8 +35,16 @@ def _completion_condition_met(spec, my_task) -> bool:
         "nrOfCompletedInstances": len(merged),
         "nrOfActiveInstances": 1 if sequential else total - len(merged),
         "loopCounter": instances.index(last),
+        "completedOutputs": _completed_outputs(spec, instances, merged),
     }
     return my_task.workflow.script_engine.evaluate(last, spec.condition, external_context=loop_variables)
+
+
+def _completed_outputs(spec, instances, merged: list[str]) -> list:
+    if spec.output_item is None:
+        return []
+    by_id = {str(child.id): child for child in instances}
+    return [by_id[i].data.get(spec.output_item.bpmn_id) for i in merged if i in by_id]
 
 
 class ParallelMultiInstance(ParallelMultiInstanceTask):

@@ -17,6 +17,7 @@ from workflows.clock import format_moment, parse_moment
 from workflows.deadlines import limits as deadlines
 from workflows.engine import spiff_compat
 from workflows.engine.message_specs import correlation_values
+from workflows.engine.step_properties import ALLOWED_OPERATIONS
 from workflows.persistence import audit
 from workflows.persistence.models import (
     CLOSED_STATUSES,
@@ -26,6 +27,10 @@ from workflows.persistence.models import (
     Task,
     TaskCandidateGroup,
 )
+
+# ``hook(uow, row, task_row, now)`` for every new worklist row (substitutes, automatic approval);
+# installed by ``workflows.wiring``.
+NEW_TASK_HOOKS: list = []
 
 
 def meta(task_spec) -> dict:
@@ -41,14 +46,13 @@ def sync_tasks(config, uow, row, ready, actor, now, calendar) -> bool:
     open_rows = {
         t.id: t
         for t in session.scalars(
-            select(Task).where(Task.instance_id == row.id, Task.state.in_(OPEN_TASK_STATES))
+            select(Task).where(
+                Task.instance_id == row.id, Task.state.in_(OPEN_TASK_STATES), Task.kind == "user"
+            )
         )
     }
     ready_by_id = {str(t.id): t for t in ready}
-    for task_id, task_row in open_rows.items():
-        if task_id not in ready_by_id:
-            task_row.state = "cancelled"
-            task_row.completed_at = now
+    _cancel_closed(session, open_rows, ready_by_id, now)
     state = "suspended" if row.status == "suspended" else "ready"
     still_open = [t for task_id, t in open_rows.items() if task_id in ready_by_id]
     for task_id, spiff_task in ready_by_id.items():
@@ -66,8 +70,22 @@ def sync_tasks(config, uow, row, ready, actor, now, calendar) -> bool:
             audit.record(
                 uow, actor, "task_created", now, row, task_id, element_id=spiff_task.task_spec.bpmn_id
             )
+            for hook in NEW_TASK_HOOKS:
+                hook(uow, row, task_row, now)
         still_open.append(task_row)
     return any(t.calendar_incomplete for t in still_open)
+
+
+def _cancel_closed(session, open_rows: dict, ready_by_id: dict, now) -> None:
+    """Rows of tasks no longer ready are cancelled, with their added signers' open tasks."""
+    for task_id, task_row in open_rows.items():
+        if task_id in ready_by_id:
+            continue
+        task_row.state, task_row.completed_at = "cancelled", now
+        for added in session.scalars(
+            select(Task).where(Task.parent_task_id == task_id, Task.state.in_((*OPEN_TASK_STATES, "pending")))
+        ):
+            added.state, added.completed_at = "cancelled", now
 
 
 def resolve_open_tasks(workflow, now) -> None:
@@ -176,6 +194,7 @@ def _new_task_row(row, task_id, spiff_task, state, now) -> Task:
         created_at=now,
         assignee=resolved.get("assignee"),
         candidates=[TaskCandidateGroup(group_name=g) for g in resolved.get("groups", [])],
+        allowed_operations=task_meta.get("properties", {}).get(ALLOWED_OPERATIONS),
     )
 
 

@@ -35,6 +35,9 @@ from workflows.users import SYSTEM
 
 log = logging.getLogger(__name__)
 _FRONTIER = TaskState.READY | TaskState.WAITING | TaskState.STARTED
+# ``hook(config, uow, row, workflow, actor)`` after every save (automatic approval runs the
+# case on from there); installed by ``workflows.wiring``.
+AFTER_SAVE_HOOKS: list = []
 
 
 def script_engine(config, uow, row: ProcessInstance | None = None) -> SandboxScriptEngine:
@@ -234,6 +237,8 @@ def save(config, uow, row: ProcessInstance, workflow: BpmnWorkflow, actor) -> No
         spiff_compat.get_internal(t, "calendar_incomplete") for t in workflow.event_manager.tasks.values()
     )
     row.calendar_incomplete = tasks_incomplete or timers_incomplete or not statutory_complete
+    for hook in AFTER_SAVE_HOOKS:
+        hook(config, uow, row, workflow, actor)
 
 
 def _variables(workflow: BpmnWorkflow, frontier) -> dict:

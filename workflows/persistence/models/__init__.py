@@ -31,6 +31,7 @@ from workflows.persistence.models.registries import (
     Person,
 )
 from workflows.persistence.models.restrictions import RESTRICTION_KINDS, ApplicationRestriction
+from workflows.persistence.models.substitutes import Substitute
 from workflows.persistence.models.tasks import OPEN_TASK_STATES, Task, TaskCandidateGroup
 from workflows.persistence.models.users import ApiToken, User
 
@@ -65,6 +66,7 @@ __all__ = [
     "ProcessInstance",
     "RateLimitCounter",
     "Sequence",
+    "Substitute",
     "ServiceItem",
     "Task",
     "TaskCandidateGroup",

@@ -43,6 +43,22 @@ class Task(Base):
     completed_by: Mapped[str | None] = mapped_column(String(255))
     submitted_data: Mapped[dict | None] = mapped_column(JSONType)
     lock_version: Mapped[int] = mapped_column(default=1)
+    # ``user``: a task of the diagram; ``signer``: an added signer's ad hoc task (加签), which
+    # the engine does not know: it belongs to ``parent_task_id`` at ``sign_position``.
+    kind: Mapped[str] = mapped_column(String(16), default="user", server_default="user")
+    parent_task_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    sign_position: Mapped[str | None] = mapped_column(String(16))
+    # Delegation (委派), as Camunda's DelegationState: the owner delegated the task to the
+    # assignee (``pending``); once the delegate answered it is back with the owner (``resolved``).
+    owner: Mapped[str | None] = mapped_column(String(255))
+    delegation: Mapped[str | None] = mapped_column(String(16))
+    # The absent user the assignee works for (代理), while their substitution lasted.
+    on_behalf_of: Mapped[str | None] = mapped_column(String(255))
+    # Why an open task is not in the worklist: ``before_signers`` (added signers sign first),
+    # ``after_signers`` (answered; the case moves on when the added signers are done).
+    held: Mapped[str | None] = mapped_column(String(16))
+    # The step's ``allowedOperations`` (comma-separated); None allows every operation.
+    allowed_operations: Mapped[str | None] = mapped_column(String(255))
 
     candidates: Mapped[list[TaskCandidateGroup]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 

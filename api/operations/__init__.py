@@ -1,0 +1,1 @@
+"""HTTP for the approval operations beyond claim and complete (``workflows.operations``)."""
