@@ -1,7 +1,7 @@
 """task operations: added signers' ad hoc tasks (加签), delegation (委派), substitutes (代理),
 held tasks and each step's allowed operations
 
-Revision ID: 0012
+Revision ID: 0011
 Revises: 0010
 Create Date: 2026-12-15 09:00:00.000000
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0012"
+revision = "0011"
 down_revision = "0010"
 branch_labels = None
 depends_on = None
