@@ -17,6 +17,7 @@ from .draws.routes import blp as draws_blp
 from .instances.routes import blp as instances_blp
 from .messages.routes import blp as messages_blp
 from .notifications.routes import blp as notifications_blp
+from .operations.returns_routes import blp as returns_blp
 from .portal import auth as portal_auth
 from .portal.admin_routes import blp as portal_admin_blp
 from .portal.routes import blp as portal_blp
@@ -50,6 +51,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     for blueprint in (*blueprints, notifications_blp, admin_blp, registries_blp, draws_blp):
         api.register_blueprint(blueprint)
     api.register_blueprint(restrictions_blp)
+    api.register_blueprint(returns_blp)
     api.register_blueprint(portal_blp)
     api.register_blueprint(portal_admin_blp)
     app.register_blueprint(health.blp)

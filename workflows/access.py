@@ -94,6 +94,16 @@ def may_work_on(actor, task) -> bool:
     return task.assignee == actor.name or takes_part(actor, task.candidate_groups)
 
 
+def operation_allowed(task, operation: str) -> bool:
+    """Whether the step ``task`` (an engine task) permits ``operation`` (``return``,
+    ``withdraw``, ``transfer`` ...): a step whose extension property ``allowedOperations``
+    (comma-separated) is present permits only the operations it names; any other, all."""
+    meta = (getattr(task.task_spec, "extensions", None) or {}).get("meta") or {}
+    properties = meta.get("properties") or {}
+    allowed = properties.get("allowedOperations")
+    return allowed is None or operation in split_list(allowed)
+
+
 def may_oversee_tasks(actor) -> bool:
     return takes_part(actor, TASK_OVERSEERS)
 

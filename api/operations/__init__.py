@@ -1,0 +1,1 @@
+"""Routes of the approval operations on tasks: return, withdraw, transfer, delegate, signers."""
