@@ -6,6 +6,7 @@ import pytest
 
 from workflows.clock import BUREAU_TZ
 
+from ..factories import bpmn_document, multipart
 from .return_support import ReturnDriver
 
 
@@ -142,3 +143,31 @@ def test_a_task_claimed_by_someone_else_is_not_returned(case, client, auth):
     client.post(f"/api/v1/tasks/{review['id']}/claim", headers=auth.headers("approver", "approver2"))
     problem = case.return_to(review["id"], "apply", "approver", status=409)
     assert "approver2" in problem["detail"]
+
+
+def test_a_step_whose_allowed_operations_omit_return_refuses_it(client, auth):
+    driver = ReturnDriver(client, auth)
+    content = bpmn_document("""
+  <bpmn:process id="no_return" isExecutable="true" camunda:candidateStarterGroups="clerk">
+    <bpmn:startEvent id="start" />
+    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="apply" />
+    <bpmn:userTask id="apply" camunda:candidateGroups="clerk" />
+    <bpmn:sequenceFlow id="f2" sourceRef="apply" targetRef="decide" />
+    <bpmn:userTask id="decide" camunda:candidateGroups="approver">
+      <bpmn:extensionElements>
+        <camunda:properties>
+          <camunda:property name="allowedOperations" value="transfer, withdraw" />
+        </camunda:properties>
+      </bpmn:extensionElements>
+    </bpmn:userTask>
+    <bpmn:sequenceFlow id="f3" sourceRef="decide" targetRef="end" />
+    <bpmn:endEvent id="end" />
+  </bpmn:process>""")
+    response = client.post(
+        "/api/v1/deployments", data=multipart([("no_return.bpmn", content)]), headers=auth.headers("designer")
+    )
+    assert response.status_code == 201, response.json
+    iid = driver.start("no_return", variables={})["id"]
+    driver.complete(iid, "apply", "clerk", {})
+    problem = driver.return_to(driver.task(iid, "decide", "approver")["id"], "apply", "approver", status=403)
+    assert "allowedOperations" in problem["detail"]
