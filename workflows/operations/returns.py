@@ -80,6 +80,7 @@ def return_task(config, actor, task_id: str, target: str, reason: str) -> Outcom
             task.id,
             element_id=task.bpmn_id,
             to_element_id=step.element_id,
+            to_step=_target(uow, step).name,
             to_task_ids=[t.id for t in reopened],
             cancelled_task_ids=[t for t in cancelled if t != task.id],
             reason=reason,
