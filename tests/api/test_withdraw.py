@@ -106,3 +106,15 @@ def test_a_step_returned_past_cannot_be_withdrawn(case):
     assert "cancelled" in problem["detail"]
     problem = case.withdraw(review["task_id"], "approver", status=409)
     assert "gone back" in problem["detail"]
+
+
+def test_a_portal_case_hears_that_a_withdrawn_step_is_open_again(portal, client, auth, app):
+    case_no = portal.submit()["case_no"]
+    accept = client.get("/api/v1/tasks", headers=auth.headers("clerk")).json[0]
+    ReturnDriver(client, auth).complete(
+        accept["instance_id"], "accept_application", "clerk", {"decision": "accept"}
+    )
+    ReturnDriver(client, auth).withdraw(accept["id"], "clerk")
+    events = portal.get("/api/v1/portal/events?after=0").json["events"]
+    last = [e for e in events if e["case_no"] == case_no][-1]
+    assert (last["type"], last["payload"]["element_id"]) == ("step_changed", "accept_application")

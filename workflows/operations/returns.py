@@ -51,7 +51,7 @@ def return_targets(config, actor, task_id: str) -> list[ReturnTarget]:
     """The earlier steps ``task_id`` may be returned to, the latest first (the previous step,
     then back to the case's first user step)."""
     with UnitOfWork(config.sessions) as uow:
-        task, _row, _workflow, spiff_task = _returnable(config, uow, actor, task_id)
+        task, _row, _workflow, spiff_task = _returnable(config, uow, actor, task_id, lock=False)
         return [_target(uow, step) for step in reversed(rewind.earlier_steps(spiff_task))]
 
 
@@ -143,13 +143,16 @@ def _load(uow, actor, task_id: str) -> Task:
     return task
 
 
-def _returnable(config, uow, actor, task_id: str):
-    """The open task ``actor`` may return, its case (locked), workflow and engine task."""
+def _returnable(config, uow, actor, task_id: str, lock: bool = True):
+    """The open task ``actor`` may return, its case (locked to change it), workflow and engine task."""
     task = _load(uow, actor, task_id)
     if not may_work_on(actor, task):
         raise NotPermitted("this task belongs to a group you are not in")
-    row = runtime.lock_instance(uow, task.instance_id)
-    uow.session.refresh(task)
+    if lock:
+        row = runtime.lock_instance(uow, task.instance_id)
+        uow.session.refresh(task)
+    else:
+        row = uow.session.get(ProcessInstance, task.instance_id)
     if task.state not in OPEN_TASK_STATES:
         raise Conflict(f"the task is {task.state}: only an open task can be returned")
     if task.state == "suspended" or row.status != "running":
