@@ -18,6 +18,7 @@ from .instances.routes import blp as instances_blp
 from .messages.routes import blp as messages_blp
 from .notifications.routes import blp as notifications_blp
 from .operations.task_operation_routes import blp as task_operations_blp
+from .operations.returns_routes import blp as returns_blp
 from .portal import auth as portal_auth
 from .portal.admin_routes import blp as portal_admin_blp
 from .portal.routes import blp as portal_blp
@@ -52,6 +53,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         api.register_blueprint(blueprint)
     api.register_blueprint(restrictions_blp)
     api.register_blueprint(task_operations_blp)
+    api.register_blueprint(returns_blp)
     api.register_blueprint(portal_blp)
     api.register_blueprint(portal_admin_blp)
     app.register_blueprint(health.blp)

@@ -24,6 +24,7 @@ from . import (
     formatting,
     inbox,
     oversight,
+    return_pages,
     security,
     session,
     studio,
@@ -44,7 +45,7 @@ web.register_error_handler(Exception, session.error_page)
 web.add_url_rule("/", "home", session.home)
 for _child in (account.blp, inbox.blp, task_pages.blp, cases.blp, oversight.blp, admin.blp):
     web.register_blueprint(_child)
-for _child in (case_diagram.blp, studio.blp, task_operations.blp):
+for _child in (case_diagram.blp, studio.blp, task_operations.blp, return_pages.blp):
     web.register_blueprint(_child)
 csrf = CSRFProtect()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask_babel import gettext as _
 
 from . import usecases
 
@@ -18,10 +19,12 @@ def case(instance_id):
     return render_template(
         "case.html",
         **tracking,
-        comments={s.id: _comment(s.submitted_data) for s in tracking["steps"]},
+        comments={s.id: _comment(s.submitted_data) for s in tracking["steps"]}
+        | _returns(tracking["history"]),
         materials=_materials(tracking["case"].variables),
         processes=usecases.process_names(),
         case_comments=usecases.case_comments(instance_id),
+        withdrawable=usecases.withdrawable([s.id for s in tracking["steps"] if s.state == "completed"]),
     )
 
 
@@ -30,6 +33,19 @@ def _comment(data: dict | None) -> str:
         if isinstance((data or {}).get(name), str) and data[name].strip():
             return data[name]
     return ""
+
+
+def _returns(history) -> dict[str, str]:
+    """The reason of each return (退回), quoted on the row of the task it was returned from."""
+    return {
+        e.task_id: _(
+            "Returned to %(step)s: %(reason)s",
+            step=e.details.get("to_step") or e.details["to_element_id"],
+            reason=e.details["reason"],
+        )
+        for e in history
+        if e.action == "task_returned" and e.task_id and "reason" in (e.details or {})
+    }
 
 
 def _materials(variables: dict) -> list[tuple[str, str]]:

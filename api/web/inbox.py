@@ -54,7 +54,9 @@ def inbox():
 def done():
     """Tasks I completed."""
     page = usecases.done_tasks(request.args.get("after"), PAGE_SIZE)
-    return render_template("done.html", page=page, processes=usecases.process_names())
+    withdrawable = usecases.withdrawable([row.item.id for row in page.rows])
+    processes = usecases.process_names()
+    return render_template("done.html", page=page, processes=processes, withdrawable=withdrawable)
 
 
 @blp.route("/mine")

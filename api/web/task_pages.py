@@ -71,6 +71,7 @@ def _page(detail, actions, values, errors, problem: str | None = None):
         unplaced=unplaced,
         form_title=title,
         party=_party(detail.data),
+        return_targets=usecases.return_targets(detail.task.id) if "complete" in actions else [],
         processes=usecases.process_names(),
         offer=usecases.task_offer(detail.task),
     )

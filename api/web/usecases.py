@@ -26,6 +26,7 @@ from workflows import dashboard as dashboard_figures
 from workflows.draws import records as draw_records
 from workflows.jobs import executor as job_executor
 from workflows.operations import assignment, available, bulk, comments, signers
+from workflows.operations import returns
 from workflows.portal import delivery
 from workflows.registries import records as registry_records_module
 
@@ -148,6 +149,24 @@ def release_task(task_id: str):
 
 def complete_task(task_id: str, data: dict):
     return tasks.complete_task(config(), actor(), task_id, data)
+
+
+def return_targets(task_id: str) -> list:
+    """The steps the actor may return the task to (退回); none when they may not return it."""
+    return returns.offered_return_targets(config(), actor(), task_id)
+
+
+def return_task(task_id: str, target: str, reason: str):
+    return returns.return_task(config(), actor(), task_id, target, reason)
+
+
+def withdraw_task(task_id: str):
+    return returns.withdraw_task(config(), actor(), task_id)
+
+
+def withdrawable(task_ids: list[str]) -> set[str]:
+    """Which of these completed tasks the actor may still take back (撤回)."""
+    return returns.withdrawable(config(), actor(), task_ids)
 
 
 def case_tracking(instance_id: str) -> dict:

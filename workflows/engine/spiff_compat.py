@@ -57,3 +57,18 @@ def drop_children(task) -> None:
     """Remove every child of ``task`` from the tree, finished or not (a join's earlier
     arrivals, which SpiffWorkflow's own join drops the same way)."""
     task._drop_children(force=True)
+
+
+def forget_dropped_events(workflow) -> None:
+    """Remove from the workflow's event manager the waiting events that are no longer in the
+    task tree. ``reset_from_task_id`` drops a reset branch's descendants, boundary timers
+    and subprocesses included, without telling the event manager (SpiffWorkflow 3.2), whose
+    next ``refresh_timers`` would then update a task that has no parent any more."""
+    manager = workflow.event_manager
+    for task_id, task in list(manager.tasks.items()):
+        top = task.workflow.top_workflow
+        alive = task_id in task.workflow.tasks and (
+            task.workflow is top or task.workflow in top.subprocesses.values()
+        )
+        if not alive:
+            manager.remove_task(task)

@@ -106,6 +106,14 @@ def _derive(session, case: PortalCase, event) -> list[tuple[str, dict]]:
         return _step_changed(session, event.task_id)
     if event.action == "task_completed":
         return _task_completed(session, case, event, details.get("element_id"), details.get("data") or {})
+    if event.action == "task_returned":  # the steps gone back to are open again
+        return [
+            change
+            for task_id in details.get("to_task_ids") or []
+            for change in _step_changed(session, task_id)
+        ]
+    if event.action == "task_withdrawn":
+        return _step_changed(session, event.task_id)
     if event.action in _CLOCK_EVENTS:
         due = {"statutory_due_at": details.get("statutory_due_at"), "element_id": details.get("element_id")}
         return [(_CLOCK_EVENTS[event.action], due)]
