@@ -1,0 +1,6 @@
+"""Case administration over HTTP: repair and migrate cases, the case report, reminders (催办)
+and copies (抄送), and the training clock."""
+
+from .clock_routes import blp as clock_blp
+
+BLUEPRINTS = (clock_blp,)
