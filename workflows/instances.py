@@ -35,6 +35,7 @@ from workflows.persistence.models import (
     ACTIVE_STATUSES,
     OPEN_TASK_STATES,
     AuditEvent,
+    CaseCopy,
     Form,
     ProcessDefinition,
     ProcessInstance,
@@ -284,11 +285,21 @@ def _readable_instance(uow, actor, instance_id: str) -> ProcessInstance:
     if row is None or (code is not None and row.applicant_code != code):
         raise NotFound(f"process instance {instance_id} does not exist")
     keys = readable_keys(uow, actor)
-    if keys is not None and row.process_key not in keys:
+    if keys is not None and row.process_key not in keys and not _copied_to(uow, actor, row.id):
         if code is not None:
             raise NotFound(f"process instance {instance_id} does not exist")
         raise NotPermitted("none of your groups takes part in this process")
     return row
+
+
+def readable_instance(uow, actor, instance_id: str) -> ProcessInstance:
+    """The case if ``actor`` may read it (its process, or a copy sent to them: 抄送)."""
+    return _readable_instance(uow, actor, instance_id)
+
+
+def _copied_to(uow, actor, instance_id: str) -> bool:
+    copy = select(CaseCopy.id).where(CaseCopy.instance_id == instance_id, CaseCopy.user_name == actor.name)
+    return uow.session.scalar(copy) is not None
 
 
 def is_uuid(value: str) -> bool:
@@ -310,7 +321,8 @@ def list_instances(config, actor, filters: dict, page: int, page_size: int) -> t
         stmt = select(ProcessInstance)
         keys = readable_keys(uow, actor)
         if keys is not None:
-            stmt = stmt.where(ProcessInstance.process_key.in_(keys))
+            copied = select(CaseCopy.instance_id).where(CaseCopy.user_name == actor.name)
+            stmt = stmt.where(ProcessInstance.process_key.in_(keys) | ProcessInstance.id.in_(copied))
         if (code := bound_institution(actor)) is not None:
             stmt = stmt.where(ProcessInstance.applicant_code == code)
         for name in ("process_key", "status", "business_key"):

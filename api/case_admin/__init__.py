@@ -2,5 +2,6 @@
 and copies (抄送), and the training clock."""
 
 from .clock_routes import blp as clock_blp
+from .reminder_routes import blp as reminder_blp
 
-BLUEPRINTS = (clock_blp,)
+BLUEPRINTS = (clock_blp, reminder_blp)
