@@ -44,6 +44,7 @@ from workflows.persistence.models import (
 )
 from workflows.registries.form_references import check_registry_references
 from workflows.registries.restrictions import admit_application
+from workflows.waiting import waiting_for
 
 
 @dataclass
@@ -65,6 +66,7 @@ class InstanceView:
     statutory_due_at: datetime | None
     clock_pauses: list
     calendar_incomplete: bool
+    waiting_for: dict | None = None
 
     @property
     def clock_paused(self) -> bool:
@@ -312,8 +314,13 @@ def is_uuid(value: str) -> bool:
 
 
 def get_instance(config, actor, instance_id: str) -> InstanceView:
+    """The case, with what it waits for (timers, messages, jobs) when the reader is staff."""
     with UnitOfWork(config.sessions) as uow:
-        return instance_view(uow, _readable_instance(uow, actor, instance_id), config.clock.now(), actor)
+        row = _readable_instance(uow, actor, instance_id)
+        view = instance_view(uow, row, config.clock.now(), actor)
+        if bound_institution(actor) is None:
+            view.waiting_for = waiting_for(uow, row)
+        return view
 
 
 def list_instances(config, actor, filters: dict, page: int, page_size: int) -> tuple[list[InstanceView], int]:

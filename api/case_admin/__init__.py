@@ -3,5 +3,6 @@ and copies (抄送), and the training clock."""
 
 from .clock_routes import blp as clock_blp
 from .reminder_routes import blp as reminder_blp
+from .report_routes import blp as report_blp
 
-BLUEPRINTS = (clock_blp, reminder_blp)
+BLUEPRINTS = (clock_blp, reminder_blp, report_blp)
