@@ -99,8 +99,12 @@ class InstanceQueryArgsSchema(Schema):
     )
 
 
-class CancelSchema(Schema):
-    reason = Text(allow_none=True)
+class ReasonSchema(Schema):
+    reason = Text(
+        required=True,
+        validate=ma.validate.Length(min=1, max=2000),
+        metadata={"description": "why, kept in the case's history"},
+    )
 
 
 class RetrySchema(Schema):

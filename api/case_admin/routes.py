@@ -1,0 +1,33 @@
+from workflows import case_repair
+
+from .. import runtime
+from ..instances.schemas import InstanceSchema
+from ..smorest import Blueprint
+from .schemas import MoveSchema, VariablesEditedSchema, VariablesEditSchema
+
+blp = Blueprint(
+    "case_repair", __name__, url_prefix="/api/v1", description="Case repair and migration (admin)"
+)
+
+
+@blp.route("/process-instances/<instance_id>/move", methods=["POST"])
+@blp.arguments(MoveSchema)
+@blp.response(200, InstanceSchema)
+@blp.problems(403, 404, 409, 422)
+def move(body, instance_id):
+    """Move the case's token: run an earlier step again, or skip ahead (admin)."""
+    return case_repair.move_token(
+        runtime.config(), runtime.actor(), instance_id, body["to"], body["reason"], body.get("source")
+    )
+
+
+@blp.route("/process-instances/<instance_id>/variables", methods=["PATCH"])
+@blp.arguments(VariablesEditSchema)
+@blp.response(200, VariablesEditedSchema)
+@blp.problems(403, 404, 409, 422)
+def edit_variables(body, instance_id):
+    """Set and remove case variables, audited with the diff (admin); then retry if in error."""
+    view, diff = case_repair.edit_variables(
+        runtime.config(), runtime.actor(), instance_id, body["set"], body["unset"], body["reason"]
+    )
+    return {"instance": view, "diff": diff}

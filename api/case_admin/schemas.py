@@ -1,0 +1,32 @@
+import marshmallow as ma
+
+from ..fields import Name, Text
+from ..instances.schemas import InstanceSchema
+from ..smorest import Schema
+
+
+class _Reasoned(Schema):
+    reason = Text(
+        required=True,
+        validate=ma.validate.Length(min=1, max=2000),
+        metadata={"description": "kept in the history"},
+    )
+
+
+class MoveSchema(_Reasoned):
+    source = Name(
+        data_key="from",
+        validate=ma.validate.Length(min=1, max=255),
+        metadata={"description": "BPMN id of the open element to move from (default: the only open task)"},
+    )
+    to = Name(required=True, validate=ma.validate.Length(min=1, max=255), metadata={"description": "BPMN id"})
+
+
+class VariablesEditSchema(_Reasoned):
+    set = ma.fields.Dict(keys=ma.fields.String(), load_default=dict)
+    unset = ma.fields.List(Name(validate=ma.validate.Length(min=1, max=255)), load_default=list)
+
+
+class VariablesEditedSchema(Schema):
+    instance = ma.fields.Nested(InstanceSchema)
+    diff = ma.fields.Dict(metadata={"description": "name -> {from, to[, removed]}"})
