@@ -21,6 +21,7 @@ from workflows.errors import Conflict, FieldError, InvalidInput, NotFound
 from workflows.instances import InstanceView, instance_view, is_uuid
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
+from workflows.persistence.models import ACTIVE_STATUSES
 
 _OPEN = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 MAX_SKIPS = 20  # open tasks a move may skip on its way to the target
@@ -140,7 +141,7 @@ def edit_variables(
     """Set and remove case variables on every open token (a failed one included, so a retry
     sees them); returns the case and the diff ``{name: {"from": old, "to": new}}`` recorded."""
     with UnitOfWork(config.sessions) as uow:
-        row = _admin_case(uow, actor, instance_id, reason, ("running", "suspended", "error"))
+        row = _admin_case(uow, actor, instance_id, reason, ACTIVE_STATUSES)
         _check_names(set_, unset, row.variables)
         workflow = runtime.open_workflow(config, uow, row)
         for task in workflow.get_tasks(state=_OPEN):

@@ -1,9 +1,16 @@
-from workflows import case_repair
+from workflows import case_repair, migration
 
 from .. import runtime
 from ..instances.schemas import InstanceSchema
 from ..smorest import Blueprint
-from .schemas import MoveSchema, VariablesEditedSchema, VariablesEditSchema
+from .schemas import (
+    BulkMigrateSchema,
+    MigrateSchema,
+    MigrationResultSchema,
+    MoveSchema,
+    VariablesEditedSchema,
+    VariablesEditSchema,
+)
 
 blp = Blueprint(
     "case_repair", __name__, url_prefix="/api/v1", description="Case repair and migration (admin)"
@@ -31,3 +38,23 @@ def edit_variables(body, instance_id):
         runtime.config(), runtime.actor(), instance_id, body["set"], body["unset"], body["reason"]
     )
     return {"instance": view, "diff": diff}
+
+
+@blp.route("/process-instances/<instance_id>/migrate", methods=["POST"])
+@blp.arguments(MigrateSchema)
+@blp.response(200, InstanceSchema)
+@blp.problems(403, 404, 409, 422)
+def migrate(body, instance_id):
+    """Move a running case to another version of its process (admin); 409 lists why it cannot."""
+    return migration.migrate_instance(runtime.config(), runtime.actor(), instance_id, body["version"])
+
+
+@blp.route("/process-definitions/<key>/migrate", methods=["POST"])
+@blp.arguments(BulkMigrateSchema)
+@blp.response(200, MigrationResultSchema(many=True))
+@blp.problems(403, 404, 422)
+def migrate_all(body, key):
+    """Every case of one version: migratable or why not, and migrated unless a dry run (admin)."""
+    return migration.migrate_definition(
+        runtime.config(), runtime.actor(), key, body["from_version"], body["to_version"], body["dry_run"]
+    )
