@@ -45,7 +45,7 @@ assets:
 translations: $(VENV)/.installed
 	cd api/web && ../../$(BIN)/pybabel extract -F babel.cfg -k _ -k gettext -k ngettext:1,2 \
 		-o translations/messages.pot --no-location --omit-header --sort-output .
-	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching --omit-header
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 ## browser: the system Chromium and CJK fonts the browser tests drive (Debian packages), when missing

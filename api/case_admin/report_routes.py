@@ -41,13 +41,13 @@ def case_report(args):
     if args["format"] == "json":
         return rows
     return Response(
-        _csv(rows),
+        report_csv(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="case-report.csv"'},
     )
 
 
-def _csv(rows) -> bytes:
+def report_csv(rows) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
