@@ -11,6 +11,7 @@ from workflows.wiring import register
 
 from . import auth, cli, database, errors, health, settings
 from .admin.routes import blp as admin_blp
+from .case_admin import BLUEPRINTS as case_admin_blueprints
 from .definitions.routes import blp as definitions_blp
 from .deployments.routes import blp as deployments_blp
 from .draws.routes import blp as draws_blp
@@ -44,6 +45,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     database.init_app(app, MIGRATIONS)
     config = app.config.get("ENGINE_CONFIG") or EngineConfig.from_settings(app.config)
     config.sessions = config.sessions or database.db.session
+    config.clock = settings.engine_clock(app.config, config.clock)
     app.extensions["engine_config"] = config
     register()
 
@@ -56,6 +58,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     api.register_blueprint(returns_blp)
     api.register_blueprint(portal_blp)
     api.register_blueprint(portal_admin_blp)
+    for blueprint in case_admin_blueprints:
+        api.register_blueprint(blueprint)
     app.register_blueprint(health.blp)
     app.register_blueprint(health.docs_assets)
     auth.init_app(app, api)

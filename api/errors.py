@@ -9,12 +9,27 @@ import marshmallow as ma
 from flask import Response, json, request
 from werkzeug.exceptions import HTTPException
 
-from workflows.errors import Conflict, EngineError, InvalidInput, NotFound, NotPermitted, Unauthenticated
+from workflows.errors import (
+    Conflict,
+    EngineError,
+    InvalidInput,
+    NotFound,
+    NotPermitted,
+    TooSoon,
+    Unauthenticated,
+)
 from workflows.inputs.text import excerpt
 
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
-_STATUS = {NotFound: 404, Conflict: 409, NotPermitted: 403, Unauthenticated: 401, InvalidInput: 422}
+_STATUS = {
+    NotFound: 404,
+    Conflict: 409,
+    NotPermitted: 403,
+    Unauthenticated: 401,
+    InvalidInput: 422,
+    TooSoon: 429,
+}
 _DETAIL_CHARS, _MAX_ERRORS = 2000, 50
 DESCRIPTIONS = {
     400: "Malformed request",
@@ -23,6 +38,7 @@ DESCRIPTIONS = {
     404: "Not found",
     409: "Conflict with the current state",
     422: "Invalid input",
+    429: "Too soon: repeat after Retry-After seconds",
 }
 
 
@@ -71,6 +87,8 @@ def engine_error_problem(error: EngineError) -> Response:
     status = status_of(error)
     extra = dict(error.extra)
     headers = {"WWW-Authenticate": _challenge()} if status == 401 else None
+    if isinstance(error, TooSoon):
+        headers = {"Retry-After": str(error.retry_after)}
     if isinstance(error, InvalidInput):
         extra["errors"] = [{"pointer": e.pointer, "detail": e.message} for e in error.errors] or None
         extra.update(file=error.file, element=error.element)

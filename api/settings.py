@@ -13,6 +13,7 @@ import secrets
 import tempfile
 from dataclasses import dataclass
 
+from workflows import training_clock
 from workflows.config import EngineConfig, Setting, declared_settings, setting
 
 
@@ -58,6 +59,18 @@ class HostSettings:
         "The portal limiter's counters: database:// in the application database (shared by every "
         "worker and node), redis://host:6379 in Redis, memory:// per process (one worker only).",
     )
+    clock_kind: str = setting(
+        "BPM_CLOCK",
+        "system",
+        "system: real time. simulated: the training clock (培训模式), real time plus an offset an "
+        "administrator advances (POST /api/v1/admin/clock/advance); refused on PostgreSQL unless "
+        "BPM_ALLOW_SIMULATED_CLOCK is 1.",
+    )
+    allow_simulated_clock: int = setting(
+        "BPM_ALLOW_SIMULATED_CLOCK",
+        0,
+        "1: allow BPM_CLOCK=simulated on a PostgreSQL database (a training server, never production).",
+    )
 
 
 DECLARED: tuple[Setting, ...] = (*declared_settings(EngineConfig), *declared_settings(HostSettings))
@@ -76,6 +89,23 @@ def from_environment(instance_path: str) -> dict:
         if declared.env in os.environ:
             values[declared.env] = declared.type(os.environ[declared.env])
     return values
+
+
+def engine_clock(config: dict, clock):
+    """The engine's clock: ``clock`` itself, or the training clock on top of it when
+    ``BPM_CLOCK=simulated``, refused where the database looks like production."""
+    choice = config["BPM_CLOCK"]
+    if choice == "system" or training_clock.is_simulated_clock(clock):
+        return clock
+    if choice != "simulated":
+        raise RuntimeError(f"BPM_CLOCK must be 'system' or 'simulated', not '{choice}'")
+    url = config["SQLALCHEMY_DATABASE_URI"]
+    if url.startswith("postgresql") and str(config["BPM_ALLOW_SIMULATED_CLOCK"]) != "1":
+        raise RuntimeError(
+            "BPM_CLOCK=simulated is refused on a PostgreSQL database, which looks like production; "
+            "set BPM_ALLOW_SIMULATED_CLOCK=1 on a training server"
+        )
+    return training_clock.SimulatedClock(clock, url)
 
 
 def database_uri(url: str) -> str:

@@ -19,6 +19,7 @@ README = Path(__file__).resolve().parent.parent / "README.md"
 _ROW = re.compile(r"^\|\s*(`BPM_[^|]*)\|([^|]*)\|")
 # A value other than the default that the setting accepts.
 _OTHER_TEXT = {
+    "BPM_CLOCK": "simulated",
     "BPM_CERTIFICATE_VALIDITY_END": "corresponding_day",
     "BPM_PORTAL_RATE_LIMIT": "7/minute",
     "BPM_PORTAL_RATE_LIMIT_STORAGE_URI": "memory://",

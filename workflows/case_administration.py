@@ -1,4 +1,6 @@
-"""The administrator's operations on a case: cancel, suspend, resume, and retry after an error."""
+"""The administrator's operations on a case: cancel, suspend, resume (each with a reason, kept
+in the audit trail), and retry after an error. Moving a token and editing variables are in
+``case_repair``, migrating to a newer version in ``migration``."""
 
 from __future__ import annotations
 
@@ -7,21 +9,23 @@ from sqlalchemy import select, update
 
 from workflows.access import require_admin
 from workflows.engine import runtime, spiff_compat
-from workflows.errors import Conflict, NotFound
+from workflows.errors import Conflict, FieldError, InvalidInput, NotFound
 from workflows.instances import InstanceView, instance_view, is_uuid
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
 from workflows.persistence.models import CLOSED_STATUSES, OPEN_TASK_STATES, Job, Task
 
 
-def _administer(actor, instance_id: str):
+def _administer(actor, instance_id: str, reason: str | None = "") -> None:
     require_admin(actor, "may manage instances")
+    if reason is not None and not reason.strip():
+        raise InvalidInput("a reason is required", [FieldError("/reason", "give the reason for the record")])
     if not is_uuid(instance_id):
         raise NotFound(f"process instance {instance_id} does not exist")
 
 
-def cancel_instance(config, actor, instance_id: str, reason: str | None = None) -> InstanceView:
-    _administer(actor, instance_id)
+def cancel_instance(config, actor, instance_id: str, reason: str) -> InstanceView:
+    _administer(actor, instance_id, reason)
     with UnitOfWork(config.sessions) as uow:
         row = runtime.lock_instance(uow, instance_id)
         if row.status in CLOSED_STATUSES:
@@ -35,16 +39,16 @@ def cancel_instance(config, actor, instance_id: str, reason: str | None = None) 
         return instance_view(uow, row, config.clock.now())
 
 
-def suspend_instance(config, actor, instance_id: str) -> InstanceView:
-    return _set_suspended(config, actor, instance_id, True)
+def suspend_instance(config, actor, instance_id: str, reason: str) -> InstanceView:
+    return _set_suspended(config, actor, instance_id, True, reason)
 
 
-def resume_instance(config, actor, instance_id: str) -> InstanceView:
-    return _set_suspended(config, actor, instance_id, False)
+def resume_instance(config, actor, instance_id: str, reason: str) -> InstanceView:
+    return _set_suspended(config, actor, instance_id, False, reason)
 
 
-def _set_suspended(config, actor, instance_id: str, suspend: bool) -> InstanceView:
-    _administer(actor, instance_id)
+def _set_suspended(config, actor, instance_id: str, suspend: bool, reason: str) -> InstanceView:
+    _administer(actor, instance_id, reason)
     with UnitOfWork(config.sessions) as uow:
         row = runtime.lock_instance(uow, instance_id)
         expected, new = ("running", "suspended") if suspend else ("suspended", "running")
@@ -60,14 +64,15 @@ def _set_suspended(config, actor, instance_id: str, suspend: bool) -> InstanceVi
             .where(Job.instance_id == row.id, Job.state == ("pending" if suspend else "suspended"))
             .values(state="suspended" if suspend else "pending", updated_at=row.updated_at)
         )
-        audit.record(uow, actor, "instance_suspended" if suspend else "instance_resumed", row.updated_at, row)
+        action = "instance_suspended" if suspend else "instance_resumed"
+        audit.record(uow, actor, action, row.updated_at, row, reason=reason)
         uow.commit()
         return instance_view(uow, row, config.clock.now())
 
 
 def retry_instance(config, actor, instance_id: str, variables: dict | None = None) -> InstanceView:
     """Run the failed element again, optionally after correcting variables (an incident fix)."""
-    _administer(actor, instance_id)
+    _administer(actor, instance_id, None)
     with UnitOfWork(config.sessions) as uow:
         row = runtime.lock_instance(uow, instance_id)
         if row.status != "error":

@@ -98,6 +98,11 @@ class EngineConfig:
     job_backoff_seconds: int = setting(
         "BPM_JOB_BACKOFF_SECONDS", 30, "First retry delay of a failing job (doubling, with jitter)."
     )
+    remind_interval_minutes: int = setting(
+        "BPM_REMIND_INTERVAL_MINUTES",
+        60,
+        "Minutes before a case may be reminded (催办) again by staff (429 with Retry-After sooner).",
+    )
     conflict_cooling_off_years: int = setting(
         "BPM_CONFLICT_COOLING_OFF_YEARS",
         3,

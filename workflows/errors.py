@@ -26,6 +26,16 @@ class Conflict(EngineError):
     title = "Conflict"
 
 
+class TooSoon(EngineError):
+    """The action was taken too recently to be repeated yet; ``retry_after`` is in seconds."""
+
+    title = "Too soon"
+
+    def __init__(self, detail: str, retry_after: int, **extra):
+        super().__init__(detail, retry_after=retry_after, **extra)
+        self.retry_after = retry_after
+
+
 class NotPermitted(EngineError):
     title = "Not permitted"
 

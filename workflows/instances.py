@@ -35,6 +35,7 @@ from workflows.persistence.models import (
     ACTIVE_STATUSES,
     OPEN_TASK_STATES,
     AuditEvent,
+    CaseCopy,
     Form,
     ProcessDefinition,
     ProcessInstance,
@@ -43,6 +44,7 @@ from workflows.persistence.models import (
 )
 from workflows.registries.form_references import check_registry_references
 from workflows.registries.restrictions import admit_application
+from workflows.waiting import waiting_for
 
 
 @dataclass
@@ -64,6 +66,7 @@ class InstanceView:
     statutory_due_at: datetime | None
     clock_pauses: list
     calendar_incomplete: bool
+    waiting_for: dict | None = None
 
     @property
     def clock_paused(self) -> bool:
@@ -289,11 +292,21 @@ def _readable_instance(uow, actor, instance_id: str) -> ProcessInstance:
     if row is None or (code is not None and row.applicant_code != code):
         raise NotFound(f"process instance {instance_id} does not exist")
     keys = readable_keys(uow, actor)
-    if keys is not None and row.process_key not in keys:
+    if keys is not None and row.process_key not in keys and not _copied_to(uow, actor, row.id):
         if code is not None:
             raise NotFound(f"process instance {instance_id} does not exist")
         raise NotPermitted("none of your groups takes part in this process")
     return row
+
+
+def readable_instance(uow, actor, instance_id: str) -> ProcessInstance:
+    """The case if ``actor`` may read it (its process, or a copy sent to them: 抄送)."""
+    return _readable_instance(uow, actor, instance_id)
+
+
+def _copied_to(uow, actor, instance_id: str) -> bool:
+    copy = select(CaseCopy.id).where(CaseCopy.instance_id == instance_id, CaseCopy.user_name == actor.name)
+    return uow.session.scalar(copy) is not None
 
 
 def is_uuid(value: str) -> bool:
@@ -306,8 +319,13 @@ def is_uuid(value: str) -> bool:
 
 
 def get_instance(config, actor, instance_id: str) -> InstanceView:
+    """The case, with what it waits for (timers, messages, jobs) when the reader is staff."""
     with UnitOfWork(config.sessions) as uow:
-        return instance_view(uow, _readable_instance(uow, actor, instance_id), config.clock.now(), actor)
+        row = _readable_instance(uow, actor, instance_id)
+        view = instance_view(uow, row, config.clock.now(), actor)
+        if bound_institution(actor) is None:
+            view.waiting_for = waiting_for(uow, row)
+        return view
 
 
 def list_instances(config, actor, filters: dict, page: int, page_size: int) -> tuple[list[InstanceView], int]:
@@ -315,7 +333,8 @@ def list_instances(config, actor, filters: dict, page: int, page_size: int) -> t
         stmt = select(ProcessInstance)
         keys = readable_keys(uow, actor)
         if keys is not None:
-            stmt = stmt.where(ProcessInstance.process_key.in_(keys))
+            copied = select(CaseCopy.instance_id).where(CaseCopy.user_name == actor.name)
+            stmt = stmt.where(ProcessInstance.process_key.in_(keys) | ProcessInstance.id.in_(copied))
         if (code := bound_institution(actor)) is not None:
             stmt = stmt.where(ProcessInstance.applicant_code == code)
         for name in ("process_key", "status", "business_key"):

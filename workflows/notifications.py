@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 
 from workflows.access import bound_institution
+from workflows.errors import NotFound
 from workflows.persistence.database import UnitOfWork
-from workflows.persistence.models import Notification, ProcessInstance, User
+from workflows.persistence.models import Notification, NotificationRead, ProcessInstance, User
 
 
 def _addressed_to(actor):
@@ -23,7 +24,9 @@ def unread_count(config, actor) -> int:
     """Notices for ``actor`` newer than the newest they have seen (the inbox tab's badge)."""
     with UnitOfWork(config.sessions) as uow:
         seen = uow.session.scalar(select(User.notifications_seen_id).where(User.name == actor.name))
-        stmt = _addressed_to(actor).where(Notification.id > (seen or 0))
+        stmt = _addressed_to(actor).where(
+            Notification.id > (seen or 0), Notification.id.not_in(_read_by(actor))
+        )
         return uow.session.scalar(select(func.count()).select_from(stmt.subquery()))
 
 
@@ -51,4 +54,34 @@ def list_notifications(config, actor, page: int, page_size: int) -> tuple[list[N
         rows = uow.session.scalars(
             stmt.order_by(Notification.id.desc()).offset((page - 1) * page_size).limit(page_size)
         ).all()
-        return list(rows), total
+        read = set(
+            uow.session.scalars(
+                _read_by(actor).where(NotificationRead.notification_id.in_([r.id for r in rows]))
+            )
+        )
+        return [_with_read(r, r.id in read) for r in rows], total
+
+
+def _read_by(actor):
+    return select(NotificationRead.notification_id).where(NotificationRead.user_name == actor.name)
+
+
+def _with_read(notification: Notification, read: bool) -> Notification:
+    notification.read = read  # shown, never stored: reads are rows of their own
+    return notification
+
+
+def mark_read(config, actor, notification_id: int) -> Notification:
+    """``actor`` has read this notice (one addressed to them or one of their groups)."""
+    with UnitOfWork(config.sessions) as uow:
+        notice = uow.session.scalar(_addressed_to(actor).where(Notification.id == notification_id))
+        if notice is None:
+            raise NotFound(f"notification {notification_id} does not exist")
+        already = uow.session.scalar(_read_by(actor).where(NotificationRead.notification_id == notice.id))
+        if already is None:
+            read = NotificationRead(
+                notification_id=notice.id, user_name=actor.name, read_at=config.clock.now()
+            )
+            uow.session.add(read)
+            uow.commit()
+        return _with_read(notice, True)

@@ -4,11 +4,11 @@ from .. import runtime
 from ..smorest import Blueprint
 from .schemas import (
     AuditEventSchema,
-    CancelSchema,
     IdempotencyHeaderSchema,
     InstanceQueryArgsSchema,
     InstanceSchema,
     InstanceStartSchema,
+    ReasonSchema,
     RetrySchema,
 )
 
@@ -64,30 +64,32 @@ def history(instance_id):
 
 
 @blp.route("/process-instances/<instance_id>/cancel", methods=["POST"])
-@blp.arguments(CancelSchema)
+@blp.arguments(ReasonSchema)
 @blp.response(200, InstanceSchema)
-@blp.problems(403, 404, 409)
+@blp.problems(403, 404, 409, 422)
 def cancel(body, instance_id):
-    """Cancel a case (admin)."""
-    return case_administration.cancel_instance(
-        runtime.config(), runtime.actor(), instance_id, body.get("reason")
-    )
+    """Cancel a case, with the reason (admin)."""
+    return case_administration.cancel_instance(runtime.config(), runtime.actor(), instance_id, body["reason"])
 
 
 @blp.route("/process-instances/<instance_id>/suspend", methods=["POST"])
+@blp.arguments(ReasonSchema)
 @blp.response(200, InstanceSchema)
-@blp.problems(403, 404, 409)
-def suspend(instance_id):
-    """Suspend a case: its tasks leave the worklists until resumed (admin)."""
-    return case_administration.suspend_instance(runtime.config(), runtime.actor(), instance_id)
+@blp.problems(403, 404, 409, 422)
+def suspend(body, instance_id):
+    """Suspend a case, with the reason: its tasks leave the worklists until resumed (admin)."""
+    return case_administration.suspend_instance(
+        runtime.config(), runtime.actor(), instance_id, body["reason"]
+    )
 
 
 @blp.route("/process-instances/<instance_id>/resume", methods=["POST"])
+@blp.arguments(ReasonSchema)
 @blp.response(200, InstanceSchema)
-@blp.problems(403, 404, 409)
-def resume(instance_id):
-    """Resume a suspended case (admin)."""
-    return case_administration.resume_instance(runtime.config(), runtime.actor(), instance_id)
+@blp.problems(403, 404, 409, 422)
+def resume(body, instance_id):
+    """Resume a suspended case, with the reason (admin)."""
+    return case_administration.resume_instance(runtime.config(), runtime.actor(), instance_id, body["reason"])
 
 
 @blp.route("/process-instances/<instance_id>/retry", methods=["POST"])

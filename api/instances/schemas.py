@@ -21,6 +21,33 @@ class ClockPauseSchema(Schema):
     task_id = ma.fields.String()
 
 
+class WaitingTimerSchema(Schema):
+    element_id = ma.fields.String(allow_none=True)
+    due_at = DateTime()
+    state = ma.fields.String(metadata={"description": "pending, suspended (with the case) or incident"})
+
+
+class WaitingMessageSchema(Schema):
+    name = ma.fields.String()
+    element_id = ma.fields.String()
+    business_key = ma.fields.String(allow_none=True)
+    correlations = ma.fields.Dict()
+
+
+class WaitingJobSchema(Schema):
+    id = ma.fields.Integer()
+    kind = ma.fields.String()
+    due_at = DateTime()
+    attempts = ma.fields.Integer()
+    state = ma.fields.String()
+
+
+class WaitingForSchema(Schema):
+    timers = ma.fields.List(ma.fields.Nested(WaitingTimerSchema))
+    messages = ma.fields.List(ma.fields.Nested(WaitingMessageSchema))
+    jobs = ma.fields.List(ma.fields.Nested(WaitingJobSchema))
+
+
 class InstanceSchema(Schema):
     id = ma.fields.String()
     process_key = ma.fields.String()
@@ -44,6 +71,11 @@ class InstanceSchema(Schema):
     clock_paused = ma.fields.Boolean()
     clock_pauses = ma.fields.List(ma.fields.Nested(ClockPauseSchema))
     calendar_incomplete = ma.fields.Boolean()
+    waiting_for = ma.fields.Nested(
+        WaitingForSchema,
+        allow_none=True,
+        metadata={"description": "GET of one case, staff only: pending timers, message subscriptions, jobs"},
+    )
 
 
 class InstanceStartSchema(Schema):
@@ -67,8 +99,12 @@ class InstanceQueryArgsSchema(Schema):
     )
 
 
-class CancelSchema(Schema):
-    reason = Text(allow_none=True)
+class ReasonSchema(Schema):
+    reason = Text(
+        required=True,
+        validate=ma.validate.Length(min=1, max=2000),
+        metadata={"description": "why, kept in the case's history"},
+    )
 
 
 class RetrySchema(Schema):

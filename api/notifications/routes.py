@@ -19,6 +19,7 @@ class NotificationSchema(Schema):
     business_key = ma.fields.String(allow_none=True)
     message = ma.fields.String()
     created_at = DateTime()
+    read = ma.fields.Boolean(metadata={"description": "you marked it read (POST .../read)"})
 
 
 @blp.route("")

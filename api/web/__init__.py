@@ -19,6 +19,7 @@ from . import (
     account,
     admin,
     bundles,
+    case_admin_pages,
     case_diagram,
     cases,
     formatting,
@@ -41,11 +42,12 @@ web.before_request(bundles.load_pages_with_bundles_in_full)
 web.after_request(security.add_headers)
 web.context_processor(session.page_context)
 web.context_processor(bundles.page_context)
+web.context_processor(case_admin_pages.page_context)
 web.register_error_handler(Exception, session.error_page)
 web.add_url_rule("/", "home", session.home)
 for _child in (account.blp, inbox.blp, task_pages.blp, cases.blp, oversight.blp, admin.blp):
     web.register_blueprint(_child)
-for _child in (case_diagram.blp, studio.blp, task_operations.blp, return_pages.blp):
+for _child in (case_diagram.blp, studio.blp, task_operations.blp, return_pages.blp, case_admin_pages.blp):
     web.register_blueprint(_child)
 csrf = CSRFProtect()
 

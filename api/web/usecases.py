@@ -12,13 +12,18 @@ from flask import current_app, g
 from workflows import (
     access,
     case_administration,
+    case_repair,
     deployments,
     diagrams,
     holidays,
     instances,
+    migration,
     notifications,
+    reminders,
+    reports,
     studio,
     tasks,
+    training_clock,
     users,
     worklists,
 )
@@ -261,3 +266,51 @@ def compare_versions(key: str, old: int, new: int) -> studio.Comparison:
 
 def require_designer() -> None:
     studio.require_designer(actor())
+
+
+# Case administration, reminders, copies and the training clock (Step 8).
+
+
+def training_clock_now():
+    """The simulated time for the banner of every page; None on a real clock."""
+    return training_clock.banner_moment(config())
+
+
+def clock():
+    return training_clock.get_clock(config(), actor())
+
+
+def advance_clock(days: int):
+    return training_clock.advance_clock(config(), actor(), days=days)
+
+
+def remind(instance_id: str, message: str | None):
+    return reminders.remind(config(), actor(), instance_id, message)
+
+
+def copy_case(instance_id: str, users: list[str], message: str | None):
+    return reminders.copy_case(config(), actor(), instance_id, users, message)
+
+
+def move_token(instance_id: str, to: str, reason: str, source: str | None):
+    return case_repair.move_token(config(), actor(), instance_id, to, reason, source)
+
+
+def edit_variables(instance_id: str, set_: dict, unset: list[str], reason: str):
+    return case_repair.edit_variables(config(), actor(), instance_id, set_, unset, reason)
+
+
+def migrate_instance(instance_id: str, version: int):
+    return migration.migrate_instance(config(), actor(), instance_id, version)
+
+
+def migrate_definition(key: str, from_version: int, to_version: int, dry_run: bool):
+    return migration.migrate_definition(config(), actor(), key, from_version, to_version, dry_run)
+
+
+def case_report():
+    return reports.case_report(config(), actor())
+
+
+def may_administer() -> bool:
+    return access.is_admin(actor())

@@ -56,7 +56,9 @@ def test_the_clock_pauses_and_their_audit_records_are_in_beijing_time(client, au
     iid = case.start()["id"]
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
     clock.advance(days=2)
-    cancelled = client.post(f"/api/v1/process-instances/{iid}/cancel", json={}, headers=auth.headers("admin"))
+    cancelled = client.post(
+        f"/api/v1/process-instances/{iid}/cancel", json={"reason": "撤销"}, headers=auth.headers("admin")
+    )
     assert cancelled.status_code == 200, cancelled.json
     instance = case.instance(iid)
     history = client.get(f"/api/v1/process-instances/{iid}/history", headers=auth.headers("admin")).json

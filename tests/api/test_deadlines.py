@@ -308,9 +308,13 @@ def test_rectification_past_its_limit_counts_as_ineffective(case, clock, app):
 
 def test_suspended_case_timers_wait_for_resume(client, auth, case, clock, app):
     iid = case.start()["id"]
-    client.post(f"/api/v1/process-instances/{iid}/suspend", headers=auth.headers("admin"))
+    client.post(
+        f"/api/v1/process-instances/{iid}/suspend", json={"reason": "核查"}, headers=auth.headers("admin")
+    )
     clock.set(at(2026, 3, 10, 8))
     assert run_worker(app) == 0
-    client.post(f"/api/v1/process-instances/{iid}/resume", headers=auth.headers("admin"))
+    client.post(
+        f"/api/v1/process-instances/{iid}/resume", json={"reason": "核查完毕"}, headers=auth.headers("admin")
+    )
     assert run_worker(app) == 2
     assert case.active(iid) == ["accept_application", "supervise_accept"]

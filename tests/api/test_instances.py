@@ -127,7 +127,7 @@ def test_cancel_is_for_admins_and_closes_the_tasks(client, auth, case):
     iid = case.start()["id"]
     assert (
         client.post(
-            f"/api/v1/process-instances/{iid}/cancel", json={}, headers=auth.headers("clerk")
+            f"/api/v1/process-instances/{iid}/cancel", json={"reason": "撤销"}, headers=auth.headers("clerk")
         ).status_code
         == 403
     )
@@ -139,14 +139,18 @@ def test_cancel_is_for_admins_and_closes_the_tasks(client, auth, case):
     assert response.json["status"] == "cancelled"
     assert response.json["active_tasks"] == []
     assert client.get("/api/v1/tasks", headers=auth.headers("clerk")).json == []
-    again = client.post(f"/api/v1/process-instances/{iid}/cancel", json={}, headers=auth.headers("admin"))
+    again = client.post(
+        f"/api/v1/process-instances/{iid}/cancel", json={"reason": "撤销"}, headers=auth.headers("admin")
+    )
     assert again.status_code == 409
 
 
 def test_suspended_case_leaves_worklists_and_refuses_completion(client, auth, case):
     iid = case.start()["id"]
     task = case.task(iid, "accept_application", "clerk")
-    suspended = client.post(f"/api/v1/process-instances/{iid}/suspend", headers=auth.headers("admin")).json
+    suspended = client.post(
+        f"/api/v1/process-instances/{iid}/suspend", json={"reason": "核查"}, headers=auth.headers("admin")
+    ).json
     assert suspended["status"] == "suspended"
     assert client.get("/api/v1/tasks", headers=auth.headers("clerk")).json == []
     response = client.post(
@@ -155,7 +159,9 @@ def test_suspended_case_leaves_worklists_and_refuses_completion(client, auth, ca
         headers=auth.headers("clerk"),
     )
     assert response.status_code == 409
-    client.post(f"/api/v1/process-instances/{iid}/resume", headers=auth.headers("admin"))
+    client.post(
+        f"/api/v1/process-instances/{iid}/resume", json={"reason": "核查完毕"}, headers=auth.headers("admin")
+    )
     case.complete(iid, "accept_application", "clerk", {"decision": "accept"})
 
 

@@ -13,7 +13,7 @@ RULES = [
     ("GET", "/api/v1/incidents", None, {"admin"}),
     ("POST", "/api/v1/incidents/1/retry", None, {"admin"}),
     ("GET", "/api/v1/admin/outbox", None, {"admin"}),
-    ("POST", f"{UNKNOWN_CASE}/cancel", {}, {"admin"}),
+    ("POST", f"{UNKNOWN_CASE}/cancel", {"reason": "撤销"}, {"admin"}),
     ("POST", f"{UNKNOWN_CASE}/retry", {}, {"admin"}),
     ("GET", "/api/v1/admin/calendar/incomplete", None, {"admin", "supervisor"}),
     (

@@ -7,6 +7,8 @@ the workflow stays the single source of truth.
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
@@ -175,6 +177,23 @@ def _resolved(spiff_task) -> dict:
         groups = [g for g in meta(spiff_task.task_spec).get("candidate_groups", []) if not g.startswith("${")]
         resolved = {"groups": groups, "assignee": None, "clock_start": None}
     return resolved
+
+
+def refresh_open_task_rows(uow, row, workflow) -> None:
+    """Bring the open worklist rows in line with their tasks' specs (after a migration):
+    name, lane, form and candidate groups as the new version defines them."""
+    for task_row in uow.session.scalars(
+        select(Task).where(Task.instance_id == row.id, Task.state.in_(OPEN_TASK_STATES))
+    ):
+        spiff_task = workflow.get_task_from_id(UUID(task_row.id))
+        if spiff_task is None:
+            continue
+        spec = spiff_task.task_spec
+        task_row.name, task_row.lane = spec.bpmn_name or spec.bpmn_id, spec.lane
+        task_row.form_hash = meta(spec).get("form_hash")
+        groups = sorted(set(_resolved(spiff_task).get("groups", [])))
+        if groups != task_row.candidate_groups:
+            task_row.candidates = [TaskCandidateGroup(group_name=g) for g in groups]
 
 
 def _new_task_row(row, task_id, spiff_task, state, now) -> Task:

@@ -120,6 +120,11 @@ def _all_specs(uow, definition: ProcessDefinition, called: dict):
     return spec, merged
 
 
+def definition_specs(uow, definition: ProcessDefinition, called: dict):
+    """The spec of ``definition`` and those of its subprocesses and called processes."""
+    return _all_specs(uow, definition, called)
+
+
 def new_workflow(
     config, uow, row: ProcessInstance, definition: ProcessDefinition, called: dict
 ) -> BpmnWorkflow:

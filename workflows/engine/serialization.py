@@ -63,6 +63,11 @@ _REGISTRY = _build_registry()
 _SERIALIZER = BpmnWorkflowSerializer(_REGISTRY)
 
 
+def spec_registry():
+    """The converter registry of specs and workflows (SpiffWorkflow's spec diff compares with it)."""
+    return _REGISTRY
+
+
 def dump_specs(spec, subprocess_specs: dict) -> str:
     return json.dumps(
         {

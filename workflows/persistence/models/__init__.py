@@ -2,6 +2,7 @@
 
 from workflows.persistence.models.audit import AuditEvent
 from workflows.persistence.models.calendar import CalendarYear
+from workflows.persistence.models.case_administration import CaseCopy, NotificationRead, TrainingClock
 from workflows.persistence.models.definitions import Deployment, Form, ProcessDefinition
 from workflows.persistence.models.draws import DrawRecord
 from workflows.persistence.models.instances import (
@@ -46,6 +47,7 @@ __all__ = [
     "Assignment",
     "AuditEvent",
     "CalendarYear",
+    "CaseCopy",
     "CheckItem",
     "ConflictOfInterest",
     "Deployment",
@@ -55,6 +57,7 @@ __all__ = [
     "Job",
     "MessageSubscription",
     "Notification",
+    "NotificationRead",
     "OutboxEvent",
     "PortalCase",
     "PortalClient",
@@ -70,5 +73,6 @@ __all__ = [
     "ServiceItem",
     "Task",
     "TaskCandidateGroup",
+    "TrainingClock",
     "User",
 ]
