@@ -18,8 +18,8 @@ from .draws.routes import blp as draws_blp
 from .instances.routes import blp as instances_blp
 from .messages.routes import blp as messages_blp
 from .notifications.routes import blp as notifications_blp
-from .operations.task_operation_routes import blp as task_operations_blp
 from .operations.returns_routes import blp as returns_blp
+from .operations.task_operation_routes import blp as task_operations_blp
 from .portal import auth as portal_auth
 from .portal.admin_routes import blp as portal_admin_blp
 from .portal.routes import blp as portal_blp

@@ -280,11 +280,6 @@ def readable_keys(uow, actor) -> set[str] | None:
     return {key for key, groups in rows if takes_part(actor, groups)}
 
 
-def readable_instance(uow, actor, instance_id: str) -> ProcessInstance:
-    """The case if ``actor`` may read it (see ``_readable_instance``), for other use cases."""
-    return _readable_instance(uow, actor, instance_id)
-
-
 def _readable_instance(uow, actor, instance_id: str) -> ProcessInstance:
     """The case if ``actor`` may read it; an applicant's account gets "not found" for any other."""
     row = uow.session.get(ProcessInstance, instance_id) if is_uuid(instance_id) else None

@@ -30,8 +30,7 @@ from workflows import (
 from workflows import dashboard as dashboard_figures
 from workflows.draws import records as draw_records
 from workflows.jobs import executor as job_executor
-from workflows.operations import assignment, available, bulk, comments, signers
-from workflows.operations import returns
+from workflows.operations import assignment, available, bulk, comments, returns, signers
 from workflows.portal import delivery
 from workflows.registries import records as registry_records_module
 
