@@ -18,7 +18,7 @@ from workflows.holidays import load_schedules
 from workflows.jobs import executor as job_executor
 from workflows.users import Actor, create_user_token, set_password
 
-from . import demo, portal_cli, registry_cli
+from . import backup_cli, demo, portal_cli, registry_cli
 
 SETUP_ACTOR = Actor("setup", frozenset({DESIGNER}), kind="system")
 ADMIN_ACTOR = Actor("setup", frozenset({ADMIN}), kind="system")
@@ -140,3 +140,4 @@ def init_app(app) -> None:
     app.cli.add_command(jobs)
     app.cli.add_command(registry_cli.registry)
     app.cli.add_command(portal_cli.portal)
+    app.cli.add_command(backup_cli.backup)
