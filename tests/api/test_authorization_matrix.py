@@ -223,13 +223,13 @@ MATRIX = {
         "/api/v1/portal/applications/{case_no}/supplements",
     ): "401 ok  404 401 401 401 401 401 401 401 401 401",
     ("GET", "/api/v1/portal/events"): "401 ok  ok  401 401 401 401 401 401 401 401 401",
-    ("GET", "/api/v1/process-definitions"): "401 401 401 ok  ok  ok  ok  ok  ok  ok  ok  ok ",
+    ("GET", "/api/v1/process-definitions"): "401 401 401 403 403 ok  ok  ok  ok  ok  ok  ok ",
     (
         "POST",
         "/api/v1/process-definitions/{key}/instances",
     ): "401 401 401 403 403 ok  403 403 403 403 403 ok ",
     ("POST", "/api/v1/process-definitions/{key}/migrate"): "401 401 401 403 403 403 403 403 403 403 403 ok ",
-    ("GET", "/api/v1/process-definitions/{key}/xml"): "401 401 401 ok  ok  ok  ok  ok  ok  ok  ok  ok ",
+    ("GET", "/api/v1/process-definitions/{key}/xml"): "401 401 401 403 403 ok  ok  ok  ok  ok  ok  ok ",
     ("GET", "/api/v1/process-instances"): "401 401 401 ok  ok  ok  ok  ok  ok  ok  ok  ok ",
     ("GET", "/api/v1/process-instances/{instance_id}"): "401 401 401 ok  404 ok  403 ok  403 ok  403 ok ",
     (
