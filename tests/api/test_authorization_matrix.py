@@ -5,8 +5,9 @@
 fails the test (new endpoints must be classified). Path parameters are real ids of one world
 built once for the module (``world``). A cell expects:
 
-- ``OK``: the role is let through: anything but 401, 403 and 404 (state-changing calls get an
-  empty body, so an allowed call may well be 409 or 422; what matters is that it was not refused);
+- ``ok``: the role is let through: anything but 401, 403, 404 and 5xx (state-changing calls get a
+  harmless body from ``bodies`` or an empty one, so an allowed call may well be 409 or 422; what
+  matters is that it was not refused);
 - ``401``, ``403``: refused as unauthenticated / forbidden;
 - ``404``: the object is hidden from the role (it must not learn that it exists).
 
