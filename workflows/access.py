@@ -76,6 +76,12 @@ def may_deploy(actor) -> bool:
     return DESIGNER in actor.groups
 
 
+def may_read_definitions(actor) -> bool:
+    """The processes and their BPMN are the bureau's: the diagrams hold the supervision steps,
+    the scripts and the conditions (auto-approval, spot checks) applicants must not see."""
+    return is_staff(actor) or actor.kind == "system"
+
+
 def takes_part(actor, groups) -> bool:
     """One of the actor's groups is among ``groups`` (a process's lanes, a task's candidates)."""
     return actor.in_any(groups)

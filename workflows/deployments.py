@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from sqlalchemy import func, select
 
-from workflows.access import may_deploy
+from workflows.access import may_deploy, may_read_definitions
 from workflows.engine import message_specs
 from workflows.engine.checks import check_call_cycles, check_document, check_process
 from workflows.engine.forms import SCHEMA_SUFFIX, UI_SUFFIX, camunda_form_schema, form_hash, load_json_file
@@ -318,6 +318,23 @@ class _FormResolver:
             self.uow.flush()
         self.used[name] = digest
         return digest
+
+
+def read_definitions(config, actor, key: str | None = None, all_versions: bool = False):
+    """``list_definitions`` for ``actor``: bureau staff only."""
+    _check_reads_definitions(actor)
+    return list_definitions(config, key, all_versions)
+
+
+def read_definition(config, actor, key: str, version: int | None = None) -> ProcessDefinition:
+    """``get_definition`` for ``actor``: bureau staff only."""
+    _check_reads_definitions(actor)
+    return get_definition(config, key, version)
+
+
+def _check_reads_definitions(actor) -> None:
+    if not may_read_definitions(actor):
+        raise NotPermitted("the process definitions are for bureau staff")
 
 
 def list_definitions(config, key: str | None = None, all_versions: bool = False) -> list[ProcessDefinition]:
