@@ -1,4 +1,4 @@
-"""Command-line entry points: ``flask --app wsgi users|deploy ...``."""
+"""Command-line entry points: ``flask --app wsgi users|deploy|jobs|audit ...``."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from workflows.access import ADMIN, DESIGNER
+from workflows.audit_trail import verify_audit_chain
 from workflows.deployments import deploy_definitions
 from workflows.errors import EngineError
 from workflows.holidays import load_schedules
@@ -126,6 +127,25 @@ def run_jobs(once):
             signal.signal(sig, handler)
 
 
+audit = AppGroup("audit", help="The audit trail.")
+
+
+@audit.command("verify")
+def verify_audit():
+    """Check the audit trail's hash chain; names the first broken record (exit code 1)."""
+    result = verify_audit_chain(current_app.extensions["engine_config"])
+    if result["ok"]:
+        click.echo(f"OK: {result['count']} audit records, chain intact")
+        return
+    broken = result["broken"]
+    click.echo(
+        f"BROKEN at audit record id={broken['id']} seq={broken['seq']}: {broken['reason']} "
+        f"({result['count']} records before it are intact)",
+        err=True,
+    )
+    raise SystemExit(1)
+
+
 def _or_exit(action):
     try:
         return action()
@@ -138,5 +158,6 @@ def init_app(app) -> None:
     app.cli.add_command(deploy)
     app.cli.add_command(calendar)
     app.cli.add_command(jobs)
+    app.cli.add_command(audit)
     app.cli.add_command(registry_cli.registry)
     app.cli.add_command(portal_cli.portal)
