@@ -17,6 +17,7 @@ from workflows.deployments import deploy_definitions
 from workflows.errors import EngineError
 from workflows.holidays import load_schedules
 from workflows.jobs import executor as job_executor
+from workflows.retention import ensure_purge_job
 from workflows.users import Actor, create_user_token, set_password
 
 from . import demo, portal_cli, registry_cli
@@ -144,6 +145,16 @@ def verify_audit():
         err=True,
     )
     raise SystemExit(1)
+
+
+@jobs.command("schedule-purge")
+def schedule_purge():
+    """Queue the purge job (retention of outbox events and nonces) unless it is queued already.
+
+    Migration 0013 queues it; the job then re-queues itself. This brings it back if it was removed.
+    """
+    ensure_purge_job(current_app.extensions["engine_config"])
+    click.echo("purge job queued")
 
 
 def _or_exit(action):

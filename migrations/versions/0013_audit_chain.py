@@ -1,4 +1,5 @@
-"""audit chain: seq, prev_hash and hash on audit events, backfilled for existing rows
+"""audit chain: seq, prev_hash and hash on audit events, backfilled for existing rows;
+the purge job (retention of delivered outbox events and used nonces) queued
 
 Revision ID: 0013
 Revises: 0012
@@ -8,7 +9,7 @@ Create Date: 2026-12-01 10:00:00.000000
 
 import hashlib
 import json
-from datetime import UTC
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -21,6 +22,7 @@ depends_on = None
 
 GENESIS_HASH = "0" * 64
 CHAIN_SEQUENCE = "audit_chain"
+PURGE_JOB = "retention_purge"
 
 
 def _event_hash(prev_hash, seq, row):
@@ -48,6 +50,44 @@ def upgrade():
         batch_op.add_column(sa.Column("hash", sa.String(length=64), nullable=True))
         batch_op.create_index("ix_audit_events_seq", ["seq"], unique=True)
     _backfill()
+    _queue_purge_job()
+
+
+def _jobs_table():
+    json_type = sa.JSON().with_variant(sa.dialects.postgresql.JSONB(), "postgresql")
+    return sa.table(
+        "jobs",
+        sa.column("kind", sa.String()),
+        sa.column("dedup_key", sa.String()),
+        sa.column("instance_id", sa.String()),
+        sa.column("payload", json_type),
+        sa.column("due_at", sa.DateTime(timezone=True)),
+        sa.column("state", sa.String()),
+        sa.column("attempts", sa.Integer()),
+        sa.column("created_at", sa.DateTime(timezone=True)),
+        sa.column("updated_at", sa.DateTime(timezone=True)),
+    )
+
+
+def _queue_purge_job():
+    """The purge job, due now; it re-queues itself (workflows/retention.py)."""
+    jobs = _jobs_table()
+    bind = op.get_bind()
+    if bind.execute(sa.select(jobs.c.kind).where(jobs.c.dedup_key == PURGE_JOB)).first() is None:
+        now = datetime.now(UTC)
+        bind.execute(
+            jobs.insert().values(
+                kind=PURGE_JOB,
+                dedup_key=PURGE_JOB,
+                instance_id=None,
+                payload={},
+                due_at=now,
+                state="pending",
+                attempts=0,
+                created_at=now,
+                updated_at=now,
+            )
+        )
 
 
 def _backfill():
@@ -90,6 +130,8 @@ def _backfill():
 
 def downgrade():
     bind = op.get_bind()
+    jobs = _jobs_table()
+    bind.execute(jobs.delete().where(jobs.c.kind == PURGE_JOB))
     sequences = sa.table("sequences", sa.column("name", sa.String()))
     bind.execute(sequences.delete().where(sequences.c.name == CHAIN_SEQUENCE))
     with op.batch_alter_table("audit_events", schema=None) as batch_op:

@@ -11,7 +11,7 @@ from sqlalchemy import DateTime, String, column, create_engine, delete, func, se
 from api.database import db
 from workflows.persistence import audit
 from workflows.persistence.database import UnitOfWork
-from workflows.persistence.models import AuditEvent
+from workflows.persistence.models import AuditEvent, Job
 from workflows.users import Actor
 
 from ..factories import CaseDriver
@@ -171,6 +171,10 @@ def _migration_chains_existing_records(app):
         db.session.commit()
         upgrade()
         assert audit.verify_chain(db.session) == {"ok": True, "count": 5, "broken": None}
+        # the migration also queues the purge job (tests/api/test_retention.py)
+        assert db.session.scalars(select(Job.kind).where(Job.dedup_key == "retention_purge")).all() == [
+            "retention_purge"
+        ]
     # and the chain goes on from the backfilled head
     config = app.extensions["engine_config"]
     with app.app_context(), UnitOfWork(config.sessions) as uow:

@@ -32,8 +32,8 @@ ENGINE_ACTIONS = frozenset(
     conflict_created conflict_updated definition_deployed draw_made draw_replayed incident_opened
     incident_retried instance_cancelled instance_completed instance_error instance_resumed
     instance_retried instance_started instance_suspended message_received portal_event_redelivered
-    registry_imported service_rated task_claimed task_completed task_created task_returned task_unclaimed
-    task_withdrawn timer_fired""".split()
+    registry_imported retention_purged service_rated task_claimed task_completed task_created
+    task_returned task_unclaimed task_withdrawn timer_fired""".split()
 )
 _DIAGRAM_ACTION = re.compile(r"^[a-z][a-z0-9_]{2,63}$")
 _RECORD_ARGUMENTS = {"uow", "actor", "action", "at", "instance", "task_id"}
