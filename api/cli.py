@@ -1,4 +1,4 @@
-"""Command-line entry points: ``flask --app wsgi users|deploy ...``."""
+"""Command-line entry points: ``flask --app wsgi users|deploy|jobs|audit ...``."""
 
 from __future__ import annotations
 
@@ -12,10 +12,12 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from workflows.access import ADMIN, DESIGNER
+from workflows.audit_trail import verify_audit_chain
 from workflows.deployments import deploy_definitions
 from workflows.errors import EngineError
 from workflows.holidays import load_schedules
 from workflows.jobs import executor as job_executor
+from workflows.retention import ensure_purge_job
 from workflows.users import Actor, create_user_token, set_password
 
 from . import backup_cli, demo, portal_cli, registry_cli
@@ -126,6 +128,35 @@ def run_jobs(once):
             signal.signal(sig, handler)
 
 
+audit = AppGroup("audit", help="The audit trail.")
+
+
+@audit.command("verify")
+def verify_audit():
+    """Check the audit trail's hash chain; names the first broken record (exit code 1)."""
+    result = verify_audit_chain(current_app.extensions["engine_config"])
+    if result["ok"]:
+        click.echo(f"OK: {result['count']} audit records, chain intact")
+        return
+    broken = result["broken"]
+    click.echo(
+        f"BROKEN at audit record id={broken['id']} seq={broken['seq']}: {broken['reason']} "
+        f"({result['count']} records before it are intact)",
+        err=True,
+    )
+    raise SystemExit(1)
+
+
+@jobs.command("schedule-purge")
+def schedule_purge():
+    """Queue the purge job (retention of outbox events and nonces) unless it is queued already.
+
+    Migration 0013 queues it; the job then re-queues itself. This brings it back if it was removed.
+    """
+    ensure_purge_job(current_app.extensions["engine_config"])
+    click.echo("purge job queued")
+
+
 def _or_exit(action):
     try:
         return action()
@@ -138,6 +169,7 @@ def init_app(app) -> None:
     app.cli.add_command(deploy)
     app.cli.add_command(calendar)
     app.cli.add_command(jobs)
+    app.cli.add_command(audit)
     app.cli.add_command(registry_cli.registry)
     app.cli.add_command(portal_cli.portal)
     app.cli.add_command(backup_cli.backup)

@@ -147,6 +147,16 @@ class EngineConfig:
         "津市监资认",
         "Decision document numbers (决定书文号): prefix〔year〕sequence号, for newly mapped items.",
     )
+    outbox_retention_days: int = setting(
+        "BPM_OUTBOX_RETENTION_DAYS",
+        30,
+        "Days a delivered portal outbox event is kept after its delivery before the purge job removes it.",
+    )
+    purge_interval_hours: int = setting(
+        "BPM_PURGE_INTERVAL_HOURS",
+        24,
+        "Hours between runs of the purge job (delivered outbox events, expired portal nonces).",
+    )
 
     def __post_init__(self):
         reading, known = self.certificate_validity_end, " or ".join(VALIDITY_READINGS)

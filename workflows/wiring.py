@@ -11,7 +11,7 @@ manages the database itself takes the tables and engine set-up from here too (``
 
 from __future__ import annotations
 
-from workflows import tasks
+from workflows import retention, tasks
 from workflows.draws.operations import registry_operations
 from workflows.engine import forms, projection, runtime, services, task_data
 from workflows.jobs import children, timers
@@ -32,6 +32,7 @@ JOB_HANDLERS = {
     "start_timer": timers.start_from_timer,
     "child_completed": children.report_to_parent,
     outbox.DELIVERY_JOB: delivery.deliver_case_events,
+    retention.PURGE_JOB: retention.purge,
 }
 SERVICE_OPERATIONS = (registry_operations, children.child_operations, restriction_operations)
 AUDIT_SUBSCRIBERS = (outbox.on_audit_event,)
