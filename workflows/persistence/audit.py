@@ -155,46 +155,45 @@ def _chain_pending(uow) -> None:
 def verify_chain(session, batch: int = 1000) -> dict:
     """Walk the chain in order: ``{"ok", "count", "broken"}``, ``broken`` naming the first
     event whose position, link or hash is wrong (``id``, ``seq``, ``reason``), else ``None``."""
-    count = 0
-    prev_hash = GENESIS_HASH
-    unchained = session.execute(
-        select(AuditEvent.id).where(AuditEvent.seq.is_(None)).order_by(AuditEvent.id).limit(1)
-    ).scalar()
+    count, broken = _walk_chain(session, batch)
+    if broken is None:
+        broken = _unchained_or_truncated(session, count)
+    return {"ok": broken is None, "count": count, "broken": broken}
+
+
+def _walk_chain(session, batch: int) -> tuple[int, dict | None]:
+    """How many links are intact from the start, and the first broken one (or None)."""
+    count, prev_hash = 0, GENESIS_HASH
     rows = session.execute(
         select(*_HASHED, AuditEvent.seq, AuditEvent.prev_hash, AuditEvent.hash)
-        .order_by(AuditEvent.seq)
         .where(AuditEvent.seq.is_not(None))
+        .order_by(AuditEvent.seq)
         .execution_options(yield_per=batch)
     )
     for row in rows:
-        count += 1
         reason = None
-        if row.seq != count:
-            reason = f"position {row.seq} where {count} was expected (a record is missing)"
+        if row.seq != count + 1:
+            reason = f"position {row.seq} where {count + 1} was expected (a record is missing)"
         elif row.prev_hash != prev_hash:
             reason = "its previous hash does not match the record before it"
         elif row.hash != event_hash(prev_hash, row.seq, row):
             reason = "its contents do not match its hash (changed after it was written)"
         if reason:
             rows.close()
-            broken = {"id": row.id, "seq": row.seq, "reason": reason}
-            return {"ok": False, "count": count - 1, "broken": broken}
-        prev_hash = row.hash
+            return count, {"id": row.id, "seq": row.seq, "reason": reason}
+        count, prev_hash = count + 1, row.hash
+    return count, None
+
+
+def _unchained_or_truncated(session, count: int) -> dict | None:
+    """An event outside the chain, or records deleted from its end (the counter is ahead)."""
+    unchained = session.execute(
+        select(AuditEvent.id).where(AuditEvent.seq.is_(None)).order_by(AuditEvent.id).limit(1)
+    ).scalar()
     if unchained is not None:
-        return {
-            "ok": False,
-            "count": count,
-            "broken": {"id": unchained, "seq": None, "reason": "it is not part of the chain"},
-        }
+        return {"id": unchained, "seq": None, "reason": "it is not part of the chain"}
     head = session.execute(select(Sequence.value).where(Sequence.name == CHAIN_SEQUENCE)).scalar() or 0
     if head != count:
-        return {
-            "ok": False,
-            "count": count,
-            "broken": {
-                "id": None,
-                "seq": count + 1,
-                "reason": f"the chain ends at {count} but {head} records were appended (records deleted)",
-            },
-        }
-    return {"ok": True, "count": count, "broken": None}
+        reason = f"the chain ends at {count} but {head} records were appended (records deleted)"
+        return {"id": None, "seq": count + 1, "reason": reason}
+    return None
