@@ -9,14 +9,22 @@ of the same name wins. With an output collection (``loopDataOutputRef`` and
 ``outputDataItem``), ``completedOutputs`` lists the output items of the instances completed
 so far, in the order they completed, so a condition can count answers (a two-thirds
 countersign: ``docs/patterns/countersign_ratio.bpmn``).
+
+A parallel activity creates all its instances at once, so a cardinality or collection past
+``MAX_PARALLEL_INSTANCES`` puts the case in error at that activity instead of building
+millions of tasks in one request.
 """
 
 from __future__ import annotations
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.spiff.serializer.task_spec import SpiffMultiInstanceConverter
 from SpiffWorkflow.spiff.specs.defaults import ParallelMultiInstanceTask, SequentialMultiInstanceTask
 
 from workflows.engine import spiff_compat
+
+# More parallel instances than any countersign or review needs; each one is a task row.
+MAX_PARALLEL_INSTANCES = 1000
 
 
 def _completion_condition_met(spec, my_task) -> bool:
@@ -47,9 +55,23 @@ def _completed_outputs(spec, instances, merged: list[str]) -> list:
     return [by_id[i].data.get(spec.output_item.bpmn_id) for i in merged if i in by_id]
 
 
+class TooManyInstances(WorkflowTaskException):
+    def __init__(self, task):
+        super().__init__(
+            f"the multi-instance activity would start more than {MAX_PARALLEL_INSTANCES} "
+            "parallel instances (check its loop cardinality or collection)",
+            task=task,
+        )
+
+
 class ParallelMultiInstance(ParallelMultiInstanceTask):
     def check_completion_condition(self, my_task):
         return _completion_condition_met(self, my_task)
+
+    def create_child(self, my_task, item, key_or_index=None):
+        if len(my_task.children) >= MAX_PARALLEL_INSTANCES:
+            raise TooManyInstances(my_task)
+        super().create_child(my_task, item, key_or_index)
 
 
 class SequentialMultiInstance(SequentialMultiInstanceTask):
