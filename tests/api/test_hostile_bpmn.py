@@ -157,6 +157,7 @@ def test_a_parallel_multi_instance_past_its_bound_puts_only_its_case_in_error(cl
     assert time.monotonic() - began < 30, "refused before building the instances"
     assert (instance["status"], instance["error"]["element_id"]) == ("error", "sign")
     assert "more than 1000 parallel instances" in instance["error"]["message"]
+    assert instance["active_tasks"] == [], "no instance is created past the bound"
     _healthy_case_completes(client, case)
 
 

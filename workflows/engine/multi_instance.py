@@ -17,6 +17,8 @@ millions of tasks in one request.
 
 from __future__ import annotations
 
+from collections.abc import Sized
+
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.spiff.serializer.task_spec import SpiffMultiInstanceConverter
 from SpiffWorkflow.spiff.specs.defaults import ParallelMultiInstanceTask, SequentialMultiInstanceTask
@@ -67,6 +69,22 @@ class TooManyInstances(WorkflowTaskException):
 class ParallelMultiInstance(ParallelMultiInstanceTask):
     def check_completion_condition(self, my_task):
         return _completion_condition_met(self, my_task)
+
+    def create_children(self, my_task):
+        """Refuse an oversized cardinality or input collection before creating any instance
+        (an iterable without a length is counted as its instances are created)."""
+        if self.data_input is not None:
+            items = self.data_input.get(my_task)
+            if isinstance(items, Sized) and len(items) > MAX_PARALLEL_INSTANCES:
+                raise TooManyInstances(my_task)
+            return super().create_children(my_task)
+        cardinality = my_task.workflow.script_engine.evaluate(my_task, self.cardinality)
+        if isinstance(cardinality, int) and cardinality > MAX_PARALLEL_INSTANCES:
+            raise TooManyInstances(my_task)
+        if self.data_output is not None:
+            self.init_data_output_with_cardinality(my_task)
+        for index in range(cardinality):
+            self.create_child(my_task, index, index)
 
     def create_child(self, my_task, item, key_or_index=None):
         if len(my_task.children) >= MAX_PARALLEL_INSTANCES:
