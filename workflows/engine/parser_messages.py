@@ -45,6 +45,11 @@ _REWRITES = [
     ),
     (r"No start event found", "the process has no start event: add one"),
     (
+        r"maximum recursion depth exceeded",
+        "the path through the process is too long to read (hundreds of elements one after "
+        "another from here): split it into subprocesses or call activities",
+    ),
+    (
         r"no support implemented for this task type",
         "{tag} is not supported by this engine: use an exclusive, inclusive, parallel or "
         "event-based gateway, or another task type",

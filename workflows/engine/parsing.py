@@ -165,6 +165,14 @@ def read_xml(content: bytes, filename: str):
         root = etree.fromstring(content, _XML_PARSER)
     except etree.XMLSyntaxError as exc:
         raise InvalidInput(f"{filename} is not well-formed XML: {exc}", file=filename) from exc
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None or docinfo.externalDTD is not None:
+        # Entities are never expanded nor DTDs loaded, but a document type is only ever a way to
+        # smuggle them in (local files, entity expansion): BPMN and DMN are defined by XML schemas.
+        raise InvalidInput(
+            f"{filename} declares a document type (<!DOCTYPE>); BPMN and DMN files may not",
+            file=filename,
+        )
     return root
 
 
